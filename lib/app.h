@@ -37,9 +37,10 @@ struct app {
 
 /*
  * Command line: [-c file] [--check-config] [--config-get key]
- * [--config-reference].  Loads the configuration, then serves FastCGI on
- * fd 0 (the socket spawn-fcgi passes) until SIGTERM.  Returns the exit
- * status for main().
+ * [--config-reference] [--version] [--help].  Loads the configuration,
+ * then serves FastCGI on fd 0 (the socket spawn-fcgi passes) until
+ * SIGTERM.  Returns the exit status for main(): 0, 1 on a configuration
+ * or start-up error, 2 on a usage error.
  */
 int	app_main(const struct app *, int argc, char **argv);
 

@@ -30,6 +30,11 @@ enum valid_type {
 #define VF_REQUIRED	0x01
 #define VF_NULLABLE	0x02	/* JSON null is accepted (present, is_null) */
 
+/*
+ * min and max: for VT_STRING the length in characters, for VT_ARRAY the
+ * element count (0 = no bound on that side); for VT_INT the value range
+ * (both 0 = any 64-bit integer).  Other types ignore them.
+ */
 struct valid_field {
 	const char	*name;
 	enum valid_type	 type;

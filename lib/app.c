@@ -365,6 +365,12 @@ serve(const struct app *app, const struct conf *conf, struct db *db,
 		log_set_request(r.request_id);
 
 		dispatch(app, &r);
+		/*
+		 * A handler that failed half-way must not leave its
+		 * transaction open for the next request; free when none is.
+		 */
+		if (db != NULL)
+			(void)db_rollback(db);
 
 		sent = resp_send(&resp, fr.out, r.request_id);
 		if (sent == -1)

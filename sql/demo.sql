@@ -38,12 +38,12 @@ INSERT INTO staff (id, tenant_id, vendor_id, first_name, last_name, email,
 
 -- Local credentials.  The hash is scrypt of "krow-demo-1".
 INSERT INTO local_accounts (uid, email, phone, password_hash) VALUES
-	('demo-owner', 'owner@demo.example', NULL, '@DEMO_PASSWORD_HASH@'),
+	('demo-owner', 'owner@demo.example', NULL, '$scrypt$ln=15,r=8,p=1$hWQuZtGDg1ecjLkofNBckg==$uCKgzSDdgsVtEQCQuiFAyg3twmZ62WfeVOJPeRzPIc0='),
 	('demo-staff', NULL, '+15555550100', NULL),
-	('demo-admin', 'admin@demo.example', NULL, '@DEMO_PASSWORD_HASH@'),
-	('other-owner', 'owner@other.example', NULL, '@DEMO_PASSWORD_HASH@'),
+	('demo-admin', 'admin@demo.example', NULL, '$scrypt$ln=15,r=8,p=1$hWQuZtGDg1ecjLkofNBckg==$uCKgzSDdgsVtEQCQuiFAyg3twmZ62WfeVOJPeRzPIc0='),
+	('other-owner', 'owner@other.example', NULL, '$scrypt$ln=15,r=8,p=1$hWQuZtGDg1ecjLkofNBckg==$uCKgzSDdgsVtEQCQuiFAyg3twmZ62WfeVOJPeRzPIc0='),
 	('demo-disabled', 'disabled@demo.example', NULL,
-	 '@DEMO_PASSWORD_HASH@');
+	 '$scrypt$ln=15,r=8,p=1$hWQuZtGDg1ecjLkofNBckg==$uCKgzSDdgsVtEQCQuiFAyg3twmZ62WfeVOJPeRzPIc0=');
 
 INSERT INTO users (id, tenant_id, provider, provider_uid, actor, business_id,
     staff_id, role, email, phone, display_name, status) VALUES

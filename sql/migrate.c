@@ -55,7 +55,6 @@
 #define FILE_MAX	(64 * 1024 * 1024)	/* bytes of one SQL file */
 #define NAME_MAX_LEN	128			/* bytes of a file name */
 #define DEMO_TENANT_ID	"00000000-0000-4000-8000-000000000001"
-#define DEMO_HASH_MARK	"@DEMO_PASSWORD_HASH@"
 
 struct mig {
 	char		*file;		/* "0001_foundation.sql" */
@@ -791,9 +790,6 @@ load_demo(PGconn *conn, const char *dir)
 
 	if (read_sql(path.p, &sql) == -1)
 		goto out;
-	if (sql.len > 0 && strstr(sql.p, DEMO_HASH_MARK) != NULL)
-		warnmsg("%s has no password hash yet (%s): password sign-in "
-		    "of the demo accounts will fail", path.p, DEMO_HASH_MARK);
 	if (run(conn, "BEGIN") == -1)
 		goto out;
 	if ((ran = run_file(conn, "demo.sql", &sql)) == -2)

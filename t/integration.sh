@@ -118,5 +118,17 @@ for t in check_db check_http; do
 	fi
 	test_pid=""
 done
+
+# Stop the stack now, so that the programs exit and a sanitizer build
+# reports what it found (leaks are reported at exit); any such report in
+# the logs fails the run.
+"$stack" stop "$state/stack" >/dev/null 2>&1 || true
+if grep -l -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+    "$state"/stack/log/*.log >/dev/null 2>&1; then
+	say "sanitizer reports in the stack's logs:"
+	grep -h -A 20 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+	    "$state"/stack/log/*.log | head -n 200
+	failed=1
+fi
 status=$failed
 exit "$status"

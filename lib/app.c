@@ -57,7 +57,7 @@ static void
 usage(const struct app *app, FILE *f)
 {
 	fprintf(f, "usage: %s [-c file] [--check-config] [--config-get key] "
-	    "[--config-reference] [--version]\n", app->name);
+	    "[--config-reference] [--routes] [--version]\n", app->name);
 }
 
 /* A FastCGI param, NULL when absent or empty. */
@@ -393,6 +393,20 @@ serve(const struct app *app, const struct conf *conf, struct db *db,
 }
 
 /*
+ * `--routes`: the route table as "METHOD pattern" lines, so that tools
+ * (the documentation test) can compare it with docs/openapi.json.
+ */
+static void
+print_routes(const struct app *app, FILE *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < app->nroutes; i++)
+		fprintf(f, "%s %s\n", app->routes[i].method,
+		    app->routes[i].pattern);
+}
+
+/*
  * Run the program described by app; see app.h.  Returns 0 after a clean
  * stop or a successful command-line query, 1 on a configuration or
  * start-up error, 2 on a usage error.
@@ -401,12 +415,13 @@ int
 app_main(const struct app *app, int argc, char **argv)
 {
 	enum { MODE_SERVE, MODE_CHECK, MODE_GET, MODE_REFERENCE,
-	    MODE_VERSION } mode;
+	    MODE_VERSION, MODE_ROUTES } mode;
 	static const struct option longopts[] = {
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "config-get", required_argument, NULL, 'G' },
 		{ "config-reference", no_argument, NULL, 'R' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "routes", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -438,6 +453,9 @@ app_main(const struct app *app, int argc, char **argv)
 		case 'V':
 			mode = MODE_VERSION;
 			break;
+		case 'T':
+			mode = MODE_ROUTES;
+			break;
 		case 'h':
 			usage(app, stdout);
 			return 0;
@@ -457,6 +475,10 @@ app_main(const struct app *app, int argc, char **argv)
 	}
 	if (mode == MODE_REFERENCE) {
 		conf_reference(stdout);
+		return 0;
+	}
+	if (mode == MODE_ROUTES) {
+		print_routes(app, stdout);
 		return 0;
 	}
 	key = -1;

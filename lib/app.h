@@ -37,7 +37,8 @@ struct app {
 
 /*
  * Command line: [-c file] [--check-config] [--config-get key]
- * [--config-reference] [--version] [--help].  Loads the configuration,
+ * [--config-reference] [--routes] [--version] [--help].  --routes prints
+ * the route table ("METHOD pattern" lines).  Loads the configuration,
  * then serves FastCGI on fd 0 (the socket spawn-fcgi passes) until
  * SIGTERM.  Returns the exit status for main(): 0, 1 on a configuration
  * or start-up error, 2 on a usage error.

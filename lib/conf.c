@@ -97,6 +97,55 @@ static const struct conf_def defs[CONF__MAX] = {
 	    "krow-command worker processes"),
 	[CONF_POOL_QUERY] = INT("pool_query", "2", 1, 256,
 	    "krow-query worker processes"),
+	[CONF_AUTH_OLD_KEY_FILES] = STR("auth_old_key_files", "",
+	    "space-separated PEM keys that no longer sign but still verify "
+	    "(key rotation)"),
+	[CONF_AUTH_CACHE_SECONDS] = INT("auth_cache_seconds", "5", 0, 60,
+	    "seconds a worker may reuse a verified token and user lookup "
+	    "(0: no cache)"),
+	[CONF_AUTH_MAX_FAILURES] = INT("auth_max_failures", "10", 1, 1000,
+	    "wrong passwords or codes in a row before an account or phone "
+	    "is locked"),
+	[CONF_AUTH_LOCK_SECONDS] = INT("auth_lock_seconds", "900", 1, 86400,
+	    "seconds such a lock lasts"),
+	[CONF_AUTH_REFRESH_TTL] = INT("auth_refresh_ttl", "2592000", 300,
+	    31536000, "seconds a local refresh token stays valid"),
+	[CONF_AUTH_SELF_SIGNUP_TENANT] = STR("auth_self_signup_tenant", "",
+	    "tenant slug that self sign-up joins: client sign-up and "
+	    "new staff phone numbers (empty: refused)"),
+	[CONF_AUTH_SELF_SIGNUP_VENDOR] = STR("auth_self_signup_vendor", "",
+	    "vendor id that self-signed-up staff belong to"),
+	[CONF_AUTH_TEST_PHONE_NUMBERS] = STR("auth_test_phone_numbers", "",
+	    "test numbers with fixed codes, e.g. \"+15555550100:123456\" "
+	    "(space or comma separated)"),
+	[CONF_AUTH_OTP_SENDER] = ENUM("auth_otp_sender", "log",
+	    "log|webhook",
+	    "how the local provider delivers phone codes"),
+	[CONF_AUTH_OTP_LOG_FILE] = STR("auth_otp_log_file", "",
+	    "file the log sender appends codes to (development)"),
+	[CONF_AUTH_OTP_WEBHOOK_URL] = STR("auth_otp_webhook_url", "",
+	    "URL the webhook sender posts {phoneNumber, code} to"),
+	[CONF_AUTH_OTP_TTL] = INT("auth_otp_ttl", "300", 60, 3600,
+	    "seconds a phone code stays valid"),
+	[CONF_FIREBASE_PROJECT_ID] = STR("firebase_project_id", "",
+	    "Firebase project id (aud of its ID tokens)"),
+	[CONF_FIREBASE_API_KEY] = STR("firebase_api_key", "",
+	    "Web API key for the Identity Toolkit REST API (secret)"),
+	[CONF_FIREBASE_AUTH_EMULATOR_HOST] = STR(
+	    "firebase_auth_emulator_host", "",
+	    "host:port of the Firebase Auth Emulator (empty: Google)"),
+	[CONF_FIREBASE_CERTS_URL] = STR("firebase_certs_url",
+	    "https://www.googleapis.com/robot/v1/metadata/x509/"
+	    "securetoken@system.gserviceaccount.com",
+	    "where the public certificates of ID tokens are fetched"),
+	[CONF_FIREBASE_IDENTITY_URL] = STR("firebase_identity_url",
+	    "https://identitytoolkit.googleapis.com",
+	    "base URL of the Identity Toolkit REST API"),
+	[CONF_FIREBASE_SECURETOKEN_URL] = STR("firebase_securetoken_url",
+	    "https://securetoken.googleapis.com",
+	    "base URL of the Secure Token REST API"),
+	[CONF_UPSTREAM_TIMEOUT_MS] = INT("upstream_timeout_ms", "5000", 100,
+	    60000, "milliseconds an upstream HTTP call may take"),
 };
 
 #undef STR

@@ -34,6 +34,25 @@ enum conf_key {
 	CONF_POOL_CORE,
 	CONF_POOL_COMMAND,
 	CONF_POOL_QUERY,
+	CONF_AUTH_OLD_KEY_FILES,	/* retired keys that still verify */
+	CONF_AUTH_CACHE_SECONDS,	/* per-process verify cache lifetime */
+	CONF_AUTH_MAX_FAILURES,		/* wrong passwords/codes before a lock */
+	CONF_AUTH_LOCK_SECONDS,		/* how long a lock lasts */
+	CONF_AUTH_REFRESH_TTL,		/* seconds a refresh token lives */
+	CONF_AUTH_SELF_SIGNUP_TENANT,	/* tenant slug for staff self sign-up */
+	CONF_AUTH_SELF_SIGNUP_VENDOR,	/* vendor id of self-signed-up staff */
+	CONF_AUTH_TEST_PHONE_NUMBERS,	/* "+15555550100:123456 ..." */
+	CONF_AUTH_OTP_SENDER,		/* log|webhook */
+	CONF_AUTH_OTP_LOG_FILE,		/* where the log sender writes */
+	CONF_AUTH_OTP_WEBHOOK_URL,	/* where the webhook sender posts */
+	CONF_AUTH_OTP_TTL,		/* seconds a phone code stays valid */
+	CONF_FIREBASE_PROJECT_ID,
+	CONF_FIREBASE_API_KEY,
+	CONF_FIREBASE_AUTH_EMULATOR_HOST,	/* host:port; "" = Google */
+	CONF_FIREBASE_CERTS_URL,
+	CONF_FIREBASE_IDENTITY_URL,	/* Identity Toolkit base URL */
+	CONF_FIREBASE_SECURETOKEN_URL,	/* Secure Token base URL */
+	CONF_UPSTREAM_TIMEOUT_MS,	/* libcurl timeout for upstream calls */
 	CONF__MAX
 };
 

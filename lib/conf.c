@@ -146,6 +146,12 @@ static const struct conf_def defs[CONF__MAX] = {
 	    "base URL of the Secure Token REST API"),
 	[CONF_UPSTREAM_TIMEOUT_MS] = INT("upstream_timeout_ms", "5000", 100,
 	    60000, "milliseconds an upstream HTTP call may take"),
+	[CONF_QUERY_MAX_RANGE_DAYS] = INT("query_max_range_days", "366", 1,
+	    3660, "largest span of a from/to range of the query routes, "
+	    "in days"),
+	[CONF_SAVINGS_REFERENCE_PCT] = INT("savings_reference_pct", "20", 0,
+	    1000, "percent above the billed rate assumed as the market rate "
+	    "of a role without a reference rate (savings)"),
 };
 
 #undef STR

@@ -53,6 +53,8 @@ enum conf_key {
 	CONF_FIREBASE_IDENTITY_URL,	/* Identity Toolkit base URL */
 	CONF_FIREBASE_SECURETOKEN_URL,	/* Secure Token base URL */
 	CONF_UPSTREAM_TIMEOUT_MS,	/* libcurl timeout for upstream calls */
+	CONF_QUERY_MAX_RANGE_DAYS,	/* largest from/to span of reads */
+	CONF_SAVINGS_REFERENCE_PCT,	/* market rate above billed (savings) */
 	CONF__MAX
 };
 

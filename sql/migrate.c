@@ -1,7 +1,8 @@
 /*
  * krow-migrate: bring a database's schema up to date.
  *
- *	krow-migrate [-c conffile] [--dir DIR] [--demo] [--status]
+ *	krow-migrate [-c conffile] [--dir DIR] [--demo] [--generate N]
+ *	    [--status]
  *
  * The migrations are the files DIR/NNNN_name.sql (NNNN: four digits, name:
  * [a-z0-9_]+), applied in the order of their names.  DIR is --dir, else
@@ -21,6 +22,11 @@
  * --status lists applied and pending migrations and changes nothing.
  * --demo also loads DIR/../demo.sql (the demo tenant and its users), once:
  * not when the demo tenant exists already.
+ *
+ * --generate N (1..1000) then adds the synthetic tenant "scale-N" of
+ * DIR/../generate.sql (benchmarks, the scale test), in one transaction:
+ * the file defines pg_temp.krow_generate(scale), which is called with N
+ * and does nothing when that tenant exists already.
  *
  * Exit status 0 on success, 1 on any error (the message on stderr); for
  * --status, 1 also when an applied migration's file was changed.
@@ -55,6 +61,7 @@
 #define FILE_MAX	(64 * 1024 * 1024)	/* bytes of one SQL file */
 #define NAME_MAX_LEN	128			/* bytes of a file name */
 #define DEMO_TENANT_ID	"00000000-0000-4000-8000-000000000001"
+#define GENERATE_MAX	1000		/* largest --generate scale */
 
 struct mig {
 	char		*file;		/* "0001_foundation.sql" */
@@ -107,7 +114,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-c conffile] [--dir DIR] [--demo] "
-	    "[--status]\n", PROG);
+	    "[--generate N] [--status]\n", PROG);
 }
 
 /* Length of s without trailing newlines (libpq's messages end in one). */
@@ -807,6 +814,52 @@ out:
 	return rc;
 }
 
+/*
+ * --generate: run DIR/../generate.sql, which defines the session-local
+ * pg_temp.krow_generate(scale), and call it with scale, all in one
+ * transaction.  The function's one-line summary is printed.
+ */
+static int
+generate(PGconn *conn, const char *dir, const char *scale)
+{
+	const char	*params[1] = { scale };
+	struct buf	 path, sql;
+	PGresult	*res = NULL;
+	int		 rc = -1, ran;
+
+	buf_init(&path);
+	buf_init(&sql);
+	buf_printf(&path, "%s/../generate.sql", dir);
+	if (read_sql(path.p, &sql) == -1)
+		goto out;
+	if (run(conn, "BEGIN") == -1)
+		goto out;
+	if ((ran = run_file(conn, "generate.sql", &sql)) == -2)
+		goto out;
+	if (ran == -1)
+		goto fail;
+	res = PQexecParams(conn, "SELECT pg_temp.krow_generate($1::integer)",
+	    1, NULL, params, NULL, NULL, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != 1) {
+		print_error(conn, res, "generating data", NULL);
+		goto fail;
+	}
+	printf("%s\n", PQgetvalue(res, 0, 0));
+	if (run(conn, "COMMIT") == -1)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+		(void)run(conn, "ROLLBACK");
+out:
+	PQclear(res);
+	buf_cleanup(&path);
+	buf_cleanup(&sql);
+	return rc;
+}
+
 /* --status: one line per migration, then one per record without file. */
 static int
 status(const struct mig *m, size_t nm, const struct rec *r, size_t nr)
@@ -848,6 +901,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "demo", no_argument, NULL, 'D' },
+		{ "generate", required_argument, NULL, 'g' },
 		{ "status", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -857,13 +911,14 @@ main(int argc, char *argv[])
 		"client_encoding", "dbname", NULL
 	};
 	const char	*vals[5];
-	const char	*cfile = NULL, *dir = NULL, *env;
+	const char	*cfile = NULL, *dir = NULL, *env, *scale = NULL;
 	struct conf	*conf = NULL;
 	PGconn		*conn = NULL;
 	struct mig	*m = NULL;
 	struct rec	*r = NULL;
 	size_t		 nm = 0, nr = 0, i, applied, line;
-	char		 errbuf[512], kw[24];
+	char		 errbuf[512], kw[24], *end;
+	long		 n;
 	int		 ch, ret, bad, demo = 0, only_status = 0, rc = 1;
 
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
@@ -877,6 +932,17 @@ main(int argc, char *argv[])
 		case 'D':
 			demo = 1;
 			break;
+		case 'g':
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    n < 1 || n > GENERATE_MAX) {
+				errmsg("--generate: the scale must be a number "
+				    "from 1 to %d", GENERATE_MAX);
+				return 1;
+			}
+			scale = optarg;
+			break;
 		case 's':
 			only_status = 1;
 			break;
@@ -888,7 +954,7 @@ main(int argc, char *argv[])
 			return 1;
 		}
 	}
-	if (optind != argc || (demo && only_status)) {
+	if (optind != argc || ((demo || scale != NULL) && only_status)) {
 		usage(stderr);
 		return 1;
 	}
@@ -974,6 +1040,8 @@ main(int argc, char *argv[])
 	printf("database is up to date: %zu migrations\n", nr + applied);
 
 	if (demo && load_demo(conn, dir) == -1)
+		goto out;
+	if (scale != NULL && generate(conn, dir, scale) == -1)
 		goto out;
 	rc = 0;
 out:

@@ -892,14 +892,21 @@ START_TEST(phone_flow)
 	loopsrv_set(S, "/v1/accounts:sendVerificationCode", 200, NULL,
 	    "{\"sessionInfo\":\"si-123\"}");
 	ck_assert_int_eq(provider_firebase.phone_start(&R, "+15555550100",
-	    &si), ERR_OK);
+	    NULL, &si), ERR_OK);
 	ck_assert_str_eq(si, "si-123");
 	ck_assert_int_eq(loopsrv_request(S, -1, &got), 0);
 	ck_assert_str_eq(got.body, "{\"phoneNumber\":\"+15555550100\"}");
 	loopsrv_req_free(&got);
+	/* The client's app-verification token is passed on. */
+	ck_assert_int_eq(provider_firebase.phone_start(&R, "+15555550100",
+	    "captcha-1", &si), ERR_OK);
+	ck_assert_int_eq(loopsrv_request(S, -1, &got), 0);
+	ck_assert_str_eq(got.body, "{\"phoneNumber\":\"+15555550100\","
+	    "\"recaptchaToken\":\"captcha-1\"}");
+	loopsrv_req_free(&got);
 	loopsrv_set(S, "/v1/accounts:sendVerificationCode", 400, NULL,
 	    fb_error("INVALID_PHONE_NUMBER : Invalid format."));
-	ck_assert_int_eq(provider_firebase.phone_start(&R, "555", &si),
+	ck_assert_int_eq(provider_firebase.phone_start(&R, "555", NULL, &si),
 	    ERR_INVAL);
 	ck_assert_ptr_null(si);
 

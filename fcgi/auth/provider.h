@@ -55,9 +55,13 @@ struct provider {
 			    struct prov_session *out);
 	enum err	(*sign_in)(struct req *, const char *email,
 			    const char *password, struct prov_session *out);
-	/* Send a code to phone; *session_info identifies the attempt. */
+	/*
+	 * Send a code to phone; *session_info identifies the attempt.
+	 * app_token (may be NULL) is the client's app-verification token
+	 * (reCAPTCHA), which production Firebase requires.
+	 */
 	enum err	(*phone_start)(struct req *, const char *phone,
-			    const char **session_info);
+			    const char *app_token, const char **session_info);
 	/* Check the code; signs in, creating the account when new. */
 	enum err	(*phone_verify)(struct req *, const char *session_info,
 			    const char *code, struct prov_session *out);

@@ -555,12 +555,12 @@ fb_sign_in(struct req *r, const char *email, const char *password,
 }
 
 /*
- * Production sendVerificationCode also wants an app-verification token
- * (recaptchaToken, or a Play Integrity / iOS one) from the client, which
- * struct provider does not carry yet; the emulator needs none.
+ * Production sendVerificationCode wants the client's app-verification
+ * token (recaptchaToken); the emulator needs none.
  */
 static enum err
-fb_phone_start(struct req *r, const char *phone, const char **session_info)
+fb_phone_start(struct req *r, const char *phone, const char *app_token,
+    const char **session_info)
 {
 	struct json_object	*o;
 	struct buf		 b;
@@ -570,6 +570,8 @@ fb_phone_start(struct req *r, const char *phone, const char **session_info)
 	buf_init(&b);
 	buf_putc(&b, '{');
 	json_member(&b, "phoneNumber", phone);
+	if (app_token != NULL)
+		json_member(&b, "recaptchaToken", app_token);
 	buf_putc(&b, '}');
 	e = call(r, "accounts:sendVerificationCode",
 	    it_url(r, "accounts:sendVerificationCode"), 0, 0, &b, &o, NULL);

@@ -13,6 +13,194 @@
 #include "query.h"
 
 /*
+ * Fragments shared by the client statements.  $1 tenant, $2 business,
+ * $3 user come first in each.
+ *
+ * ME_VIS: "me", the caller (an active client user of the business: no
+ * row otherwise, and then nothing is visible), and "vis", the hubs it
+ * sees: all of the business's, or for a manager the ones it manages.
+ */
+#define ME_VIS \
+	"WITH me AS (SELECT u.id, u.role FROM users u" \
+	" WHERE u.id = $3::uuid AND u.tenant_id = $1::uuid" \
+	" AND u.business_id = $2::uuid AND u.actor = 'client'" \
+	" AND u.status = 'active')," \
+	" vis AS (SELECT h.* FROM hubs h, me" \
+	" WHERE h.tenant_id = $1::uuid AND h.business_id = $2::uuid" \
+	" AND (me.role <> 'manager' OR EXISTS (SELECT 1 FROM hub_managers m" \
+	" WHERE m.hub_id = h.id AND m.user_id = me.id)))"
+/* Instants as RFC 3339 UTC; TSK keeps the microseconds (cursor keys). */
+#define TS(x) \
+	"to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define TSK(x) \
+	"to_char((" x ") AT TIME ZONE 'UTC'," \
+	" 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+/* base64url without padding of a text. */
+#define B64URL(x) \
+	"translate(encode(convert_to(" x ", 'UTF8'), 'base64')," \
+	" E'+/=\\n', '-_')"
+/*
+ * The members "items" and "nextCursor" of a page: the CTE "page" holds
+ * up to LIM + 1 rows; OBJ builds one item from row p; KEY lists the sort
+ * key of p (texts) that the next cursor carries.
+ */
+#define PAGE(OBJ, ORDER, KEY, LIM) \
+	" 'items', coalesce((SELECT json_agg(" OBJ " ORDER BY " ORDER ")" \
+	" FROM (SELECT * FROM page p ORDER BY " ORDER " LIMIT " LIM ") p)," \
+	" '[]'::json)," \
+	" 'nextCursor', CASE WHEN (SELECT count(*) FROM page) > " LIM \
+	" THEN (SELECT " B64URL("json_build_array(" KEY ")::text") \
+	" FROM page p ORDER BY " ORDER " OFFSET " LIM " - 1 LIMIT 1) END"
+/*
+ * Bounds of a from/to parameter in zone TZ: a date is that whole day in
+ * the zone (LO its start, HI the start of the next day); a timestamp is
+ * that instant (HI inclusive).
+ */
+#define RANGE_LO(P, TZ) \
+	"(CASE WHEN length(" P "::text) = 10 THEN (" P "::date)::timestamp" \
+	" AT TIME ZONE " TZ " ELSE " P "::timestamptz END)"
+#define RANGE_HI(P, TZ) \
+	"(CASE WHEN length(" P "::text) = 10" \
+	" THEN (" P "::date + 1)::timestamp AT TIME ZONE " TZ \
+	" ELSE " P "::timestamptz + interval '1 microsecond' END)"
+/* Today (the date) in zone TZ. */
+#define TODAY(TZ) "(now() AT TIME ZONE " TZ ")::date"
+/* A local date plus N days, as the instant of its midnight in TZ. */
+#define MIDNIGHT(TZ, N) \
+	"((" TODAY(TZ) " + " N ")::timestamp AT TIME ZONE " TZ ")"
+/* Assignment states that fill a position. */
+#define FILLED \
+	"('assigned', 'confirmed', 'checked_in', 'checked_out', 'completed')"
+/* Filled over needed, 4 decimals; null when nothing is needed. */
+#define RATE(F, N) \
+	"CASE WHEN (" N ") > 0 THEN round((" F ")::numeric / (" N "), 4) END"
+/* A position's needed, filled (capped at the headcount) and applied. */
+#define POS_COUNTS \
+	" CROSS JOIN LATERAL (SELECT" \
+	" least(sp.headcount, count(*) FILTER (WHERE a.status IN " FILLED \
+	")) AS filled," \
+	" count(*) FILTER (WHERE a.status = 'applied') AS applied," \
+	" count(*) FILTER (WHERE a.status IN ('checked_in'," \
+	" 'checked_out')) AS on_site" \
+	" FROM assignments a WHERE a.position_id = sp.id) pc"
+/* 404 for a hubId filter ($N) the caller does not see. */
+#define HUB_FILTER_OK(N) \
+	"(" N "::uuid IS NULL OR EXISTS (SELECT 1 FROM vis WHERE vis.id = " \
+	N "::uuid))"
+#define VENDOR_FILTER_OK(N) \
+	"(" N "::uuid IS NULL OR EXISTS (SELECT 1 FROM business_vendors bv," \
+	" me WHERE bv.tenant_id = $1::uuid AND bv.business_id = $2::uuid" \
+	" AND bv.vendor_id = " N "::uuid))"
+/* Manager restriction of an invoice i: a line at a visible hub. */
+#define INVOICE_VISIBLE \
+	"(EXISTS (SELECT 1 FROM me WHERE me.role <> 'manager') OR" \
+	" EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id" \
+	" AND l.hub_id IN (SELECT id FROM vis)))"
+#define INVOICE_OBJ \
+	"json_build_object('invoiceId', p.id, 'invoiceNumber'," \
+	" p.invoice_number, 'status', p.status," \
+	" 'vendor', json_build_object('vendorId', p.vendor_id, 'name'," \
+	" p.vendor_name)," \
+	" 'billingAccount', json_build_object('billingAccountId'," \
+	" p.billing_account_id, 'name', p.account_name)," \
+	" 'periodStart', p.period_start, 'periodEnd', p.period_end," \
+	" 'issuedAt', " TS("p.issued_at") ", 'dueDate', p.due_date," \
+	" 'currency', p.currency, 'subtotalCents', p.subtotal_cents," \
+	" 'taxCents', p.tax_cents, 'totalCents', p.total_cents," \
+	" 'lineCount', p.nlines, 'billedMinutes', p.minutes," \
+	" 'disputedLineCount', p.ndisputed," \
+	" 'overdue', p.status <> 'paid' AND p.due_date < " TODAY("'UTC'") "," \
+	" 'approvedAt', " TS("p.approved_at") "," \
+	" 'disputedAt', " TS("p.disputed_at") "," \
+	" 'disputeReason', p.dispute_reason," \
+	" 'paidAt', " TS("p.paid_at") ")"
+#define INVOICE_COLS \
+	"i.*, v.name AS vendor_name, ba.name AS account_name, lc.*"
+#define INVOICE_JOINS \
+	" JOIN vendors v ON v.id = i.vendor_id AND v.tenant_id = i.tenant_id" \
+	" JOIN billing_accounts ba ON ba.id = i.billing_account_id" \
+	" AND ba.tenant_id = i.tenant_id" \
+	" CROSS JOIN LATERAL (SELECT count(*) AS nlines," \
+	" coalesce(sum(l.minutes), 0) AS minutes," \
+	" count(*) FILTER (WHERE l.disputed) AS ndisputed" \
+	" FROM invoice_lines l WHERE l.invoice_id = i.id) lc"
+/* The shifts of the client screens: live orders, not cancelled. */
+#define LIVE_SHIFTS LIVE_FROM LIVE_WHERE
+#define LIVE_COUNTED LIVE_FROM SHIFT_COUNTS("s.id") LIVE_WHERE
+#define LIVE_FROM \
+	" FROM shifts s JOIN vis h ON h.id = s.hub_id" \
+	" JOIN orders o ON o.id = s.order_id AND o.tenant_id = s.tenant_id"
+#define LIVE_WHERE \
+	" WHERE s.tenant_id = $1::uuid AND s.business_id = $2::uuid" \
+	" AND s.status <> 'cancelled'" \
+	" AND o.status NOT IN ('draft', 'cancelled')"
+/* Positions of shift s with their counts (row sp, pc; role r, vendor v). */
+#define POSITIONS_JSON(S) \
+	"(SELECT coalesce(json_agg(json_build_object('positionId', sp.id," \
+	" 'role', json_build_object('roleId', r.id, 'roleCode', r.role_code," \
+	" 'name', r.name), 'vendor', json_build_object('vendorId', v.id," \
+	" 'name', v.name), 'status', sp.status, 'needed', sp.headcount," \
+	" 'filled', pc.filled, 'applied', pc.applied," \
+	" 'open', CASE WHEN sp.status = 'cancelled' THEN 0" \
+	" ELSE sp.headcount - pc.filled END," \
+	" 'billRateCents', sp.bill_rate_cents, 'currency', sp.currency)" \
+	" ORDER BY r.name, sp.id), '[]'::json)" \
+	" FROM shift_positions sp" \
+	" JOIN vendor_roles r ON r.id = sp.vendor_role_id" \
+	" JOIN vendors v ON v.id = sp.vendor_id" POS_COUNTS \
+	" WHERE sp.shift_id = " S ")"
+/* needed, filled of shift S over its live positions. */
+#define SHIFT_COUNTS(S) \
+	" CROSS JOIN LATERAL (SELECT" \
+	" coalesce(sum(sp.headcount), 0) AS needed," \
+	" coalesce(sum(pc.filled), 0) AS filled," \
+	" coalesce(sum(pc.on_site), 0) AS on_site" \
+	" FROM shift_positions sp" POS_COUNTS \
+	" WHERE sp.shift_id = " S " AND sp.status <> 'cancelled') sc"
+
+/*
+ * The date of a from/to parameter P (a date, or the UTC date of an
+ * instant); absent: today (UTC) less DAYS days.
+ */
+#define DATE_OF(P, DAYS) \
+	"(CASE WHEN " P "::text IS NULL THEN " TODAY("'UTC'") " - " DAYS \
+	" WHEN length(" P "::text) = 10 THEN " P "::date" \
+	" ELSE (" P "::timestamptz AT TIME ZONE 'UTC')::date END)"
+/* Sums of one spend group g and its share of the total (tot). */
+#define SPEND_AGG \
+	", sum(minutes) AS mi, sum(cents) FILTER (WHERE invoiced) AS inv," \
+	" sum(cents) FILTER (WHERE NOT invoiced) AS acc, sum(cents) AS ce" \
+	" FROM spend"
+#define SPEND_SUMS \
+	", 'minutes', g.mi, 'invoicedCents', coalesce(g.inv, 0)," \
+	" 'accruedCents', coalesce(g.acc, 0), 'totalCents', g.ce," \
+	" 'share', CASE WHEN tot.cents > 0 THEN round(g.ce::numeric /" \
+	" tot.cents, 4) END"
+
+/*
+ * ADMIN: "adm", the caller when it is an active admin of the tenant of
+ * the path ($2) and that is its own tenant ($1): no row otherwise (404).
+ */
+#define ADMIN \
+	"WITH adm AS (SELECT u.id FROM users u WHERE u.id = $3::uuid" \
+	" AND u.tenant_id = $1::uuid AND u.tenant_id = $2::uuid" \
+	" AND u.actor = 'admin' AND u.status = 'active')"
+
+/*
+ * Index-friendly bounds of a from/to parameter P that hold in every time
+ * zone (a day wider than the exact, per-hub bounds); DEF without P.
+ */
+#define COARSE_LO(P, DEF) \
+	"(CASE WHEN " P "::text IS NULL THEN " DEF \
+	" WHEN length(" P "::text) = 10 THEN (" P "::date - 1)::timestamp" \
+	" AT TIME ZONE 'UTC' ELSE " P "::timestamptz END)"
+#define COARSE_HI(P, DEF) \
+	"(CASE WHEN " P "::text IS NULL THEN " DEF \
+	" WHEN length(" P "::text) = 10 THEN (" P "::date + 2)::timestamp" \
+	" AT TIME ZONE 'UTC'" \
+	" ELSE " P "::timestamptz + interval '1 microsecond' END)"
+
+/*
  * Each statement answers one screen with one row holding the whole JSON
  * document, built by PostgreSQL (json_build_object): the C copies the text
  * into the response.  Every statement repeats the identity in its WHERE
@@ -66,12 +254,807 @@ static const char *const stmts[STMT__MAX] = {
 	    " JOIN tenants t ON t.id = u.tenant_id"
 	    " WHERE u.id = $1::uuid AND u.staff_id = $2::uuid"
 	    " AND u.tenant_id = $3::uuid AND u.actor = 'staff'",
+	[STMT_CLIENT_HUBS] =
+	    ME_VIS ", page AS (SELECT h.*,"
+	    " (SELECT count(*) FROM nfc_tags t WHERE t.hub_id = h.id"
+	    "  AND t.status = 'active') AS ntags,"
+	    " (SELECT count(*) FROM hub_managers m WHERE m.hub_id = h.id)"
+	    "  AS nmanagers"
+	    " FROM vis h WHERE ($4::text = 'all' OR h.status = $4::text)"
+	    " AND ($6::text IS NULL OR (h.name, h.id) > ($6::text, $7::uuid))"
+	    " ORDER BY h.name, h.id LIMIT $5::integer + 1)"
+	    " SELECT json_build_object("
+	    PAGE("json_build_object('hubId', p.id, 'name', p.name,"
+	    " 'address', json_build_object('line1', p.address_line1,"
+	    " 'line2', p.address_line2, 'city', p.city, 'region', p.region,"
+	    " 'postalCode', p.postal_code, 'country', p.country),"
+	    " 'timeZone', p.time_zone, 'location', CASE WHEN p.latitude IS"
+	    " NULL THEN NULL ELSE json_build_object('latitude', p.latitude,"
+	    " 'longitude', p.longitude) END,"
+	    " 'geofenceRadiusMeters', p.geofence_radius_m,"
+	    " 'clockInMethods', to_json(p.clock_in_methods),"
+	    " 'status', p.status, 'nfcTagCount', p.ntags,"
+	    " 'managerCount', p.nmanagers,"
+	    " 'createdAt', " TS("p.created_at") ")",
+	    "p.name, p.id", "p.name, p.id::text", "$5::integer")
+	    ")::text",
+	[STMT_CLIENT_COST_CENTERS] =
+	    ME_VIS ", page AS (SELECT c.*, b.currency,"
+	    " (SELECT coalesce(sum(l.amount_cents), 0) FROM invoice_lines l"
+	    "  WHERE l.cost_center_id = c.id"
+	    "  AND l.hub_id IN (SELECT id FROM vis)"
+	    "  AND l.work_date >="
+	    "  date_trunc('month', " TODAY("'UTC'") ")::date)"
+	    "  AS billed_mtd"
+	    " FROM cost_centers c JOIN businesses b ON b.id = c.business_id,"
+	    " me WHERE c.tenant_id = $1::uuid AND c.business_id = $2::uuid"
+	    " AND ($4::text = 'all' OR c.status = $4::text)"
+	    " AND ($6::text IS NULL OR (c.name, c.id) > ($6::text, $7::uuid))"
+	    " ORDER BY c.name, c.id LIMIT $5::integer + 1)"
+	    " SELECT json_build_object("
+	    PAGE("json_build_object('costCenterId', p.id, 'code', p.code,"
+	    " 'name', p.name, 'status', p.status,"
+	    " 'monthlyBudgetCents', p.budget_cents, 'currency', p.currency,"
+	    " 'billedThisMonthCents', p.billed_mtd)",
+	    "p.name, p.id", "p.name, p.id::text", "$5::integer")
+	    ")::text",
+	[STMT_CLIENT_VENDORS] =
+	    ME_VIS ", page AS (SELECT v.id, v.name, v.email, v.phone,"
+	    " bv.status AS approval, bv.approved_at,"
+	    " (SELECT count(*) FROM vendor_roles r WHERE r.vendor_id = v.id"
+	    "  AND r.status = 'active') AS nroles,"
+	    " (SELECT count(*) FROM staff s WHERE s.vendor_id = v.id"
+	    "  AND s.status = 'active') AS nstaff"
+	    " FROM business_vendors bv JOIN vendors v ON v.id = bv.vendor_id"
+	    " AND v.tenant_id = bv.tenant_id, me"
+	    " WHERE bv.tenant_id = $1::uuid AND bv.business_id = $2::uuid"
+	    " AND ($4::text = 'all' OR bv.status = $4::text)"
+	    " AND ($6::text IS NULL OR (v.name, v.id) > ($6::text, $7::uuid))"
+	    " ORDER BY v.name, v.id LIMIT $5::integer + 1)"
+	    " SELECT json_build_object("
+	    PAGE("json_build_object('vendorId', p.id, 'name', p.name,"
+	    " 'email', p.email::text, 'phone', p.phone,"
+	    " 'approvalStatus', p.approval,"
+	    " 'approvedAt', " TS("p.approved_at") ","
+	    " 'activeRoleCount', p.nroles, 'activeStaffCount', p.nstaff)",
+	    "p.name, p.id", "p.name, p.id::text", "$5::integer")
+	    ")::text",
+	[STMT_CLIENT_VENDOR_ROLES] =
+	    ME_VIS ", link AS (SELECT v.id, v.name, bv.status"
+	    " FROM business_vendors bv JOIN vendors v ON v.id = bv.vendor_id"
+	    " AND v.tenant_id = bv.tenant_id, me"
+	    " WHERE bv.tenant_id = $1::uuid AND bv.business_id = $2::uuid"
+	    " AND bv.vendor_id = $4::uuid),"
+	    " page AS (SELECT r.*, rr.rate_cents AS reference"
+	    " FROM vendor_roles r JOIN link ON link.id = r.vendor_id"
+	    " LEFT JOIN reference_rates rr ON rr.tenant_id = r.tenant_id"
+	    " AND rr.role_code = r.role_code AND rr.currency = r.currency"
+	    " WHERE r.tenant_id = $1::uuid"
+	    " AND ($5::text = 'all' OR r.status = $5::text)"
+	    " AND ($7::text IS NULL OR (r.name, r.id) > ($7::text, $8::uuid))"
+	    " ORDER BY r.name, r.id LIMIT $6::integer + 1)"
+	    " SELECT CASE WHEN EXISTS (SELECT 1 FROM link)"
+	    " THEN json_build_object('vendor', (SELECT json_build_object("
+	    " 'vendorId', id, 'name', name, 'approvalStatus', status)"
+	    " FROM link),"
+	    PAGE("json_build_object('roleId', p.id, 'roleCode', p.role_code,"
+	    " 'name', p.name, 'description', p.description,"
+	    " 'billRateCents', p.bill_rate_cents,"
+	    " 'referenceRateCents', p.reference, 'currency', p.currency,"
+	    " 'status', p.status)",
+	    "p.name, p.id", "p.name, p.id::text", "$6::integer")
+	    ") END::text",
+	[STMT_CLIENT_HUB_MANAGERS] =
+	    ME_VIS ", hub AS (SELECT id, name FROM vis WHERE id = $4::uuid),"
+	    " page AS (SELECT u.id, u.display_name, u.email, u.role, u.status,"
+	    " m.created_at, lower(coalesce(u.display_name, u.email::text, ''))"
+	    " AS sk FROM hub_managers m JOIN hub ON hub.id = m.hub_id"
+	    " JOIN users u ON u.id = m.user_id AND u.tenant_id = m.tenant_id"
+	    " WHERE m.tenant_id = $1::uuid AND ($6::text IS NULL OR"
+	    " (lower(coalesce(u.display_name, u.email::text, '')), u.id) >"
+	    " ($6::text, $7::uuid))"
+	    " ORDER BY sk, u.id LIMIT $5::integer + 1)"
+	    " SELECT CASE WHEN EXISTS (SELECT 1 FROM hub)"
+	    " THEN json_build_object('hub', (SELECT json_build_object("
+	    " 'hubId', id, 'name', name) FROM hub),"
+	    PAGE("json_build_object('userId', p.id,"
+	    " 'displayName', p.display_name, 'email', p.email::text,"
+	    " 'role', p.role, 'status', p.status,"
+	    " 'managerSince', " TS("p.created_at") ")",
+	    "p.sk, p.id", "p.sk, p.id::text", "$5::integer")
+	    ") END::text",
+	[STMT_CLIENT_BILLING_ACCOUNTS] =
+	    ME_VIS ", page AS (SELECT a.*, per.start AS pstart,"
+	    " CASE a.billing_cycle WHEN 'monthly' THEN"
+	    "  (per.start + interval '1 month' - interval '1 day')::date"
+	    "  WHEN 'biweekly' THEN per.start + 13 ELSE per.start + 6 END"
+	    "  AS pend, oi.n AS nopen, oi.cents AS outstanding"
+	    " FROM billing_accounts a"
+	    " CROSS JOIN LATERAL (SELECT CASE a.billing_cycle"
+	    "  WHEN 'monthly' THEN"
+	    "  date_trunc('month', " TODAY("'UTC'") ")::date"
+	    "  ELSE a.cycle_anchor + (floor((" TODAY("'UTC'") " -"
+	    "  a.cycle_anchor)::numeric / CASE a.billing_cycle WHEN"
+	    "  'biweekly' THEN 14 ELSE 7 END)::integer * CASE a.billing_cycle"
+	    "  WHEN 'biweekly' THEN 14 ELSE 7 END) END AS start) per"
+	    " CROSS JOIN LATERAL (SELECT count(*) AS n,"
+	    "  coalesce(sum(i.total_cents), 0) AS cents FROM invoices i"
+	    "  WHERE i.billing_account_id = a.id AND i.status <> 'paid') oi,"
+	    " me WHERE a.tenant_id = $1::uuid AND a.business_id = $2::uuid"
+	    " AND ($4::text = 'all' OR a.status = $4::text)"
+	    " AND ($6::text IS NULL OR (a.name, a.id) > ($6::text, $7::uuid))"
+	    " ORDER BY a.name, a.id LIMIT $5::integer + 1)"
+	    " SELECT json_build_object("
+	    PAGE("json_build_object('billingAccountId', p.id, 'name', p.name,"
+	    " 'billingEmail', p.billing_email::text, 'currency', p.currency,"
+	    " 'billingCycle', p.billing_cycle,"
+	    " 'currentPeriod', json_build_object('start', p.pstart,"
+	    " 'end', p.pend), 'paymentTermsDays', p.payment_terms_days,"
+	    " 'paymentMethod', json_build_object('type', p.payment_method,"
+	    " 'last4', p.payment_last4), 'isDefault', p.is_default,"
+	    " 'status', p.status, 'openInvoiceCount', p.nopen,"
+	    " 'outstandingCents', p.outstanding)",
+	    "p.name, p.id", "p.name, p.id::text", "$5::integer")
+	    ")::text",
+	[STMT_CLIENT_INVOICES_PENDING] =
+	    ME_VIS ", sel AS (SELECT " INVOICE_COLS " FROM invoices i"
+	    INVOICE_JOINS ", me"
+	    " WHERE i.tenant_id = $1::uuid AND i.business_id = $2::uuid"
+	    " AND i.status = ANY (string_to_array($4::text, ','))"
+	    " AND ($5::uuid IS NULL OR i.vendor_id = $5::uuid)"
+	    " AND " INVOICE_VISIBLE "),"
+	    " page AS (SELECT * FROM sel WHERE $7::text IS NULL OR"
+	    " (sel.due_date, sel.id) > ($7::date, $8::uuid)"
+	    " ORDER BY sel.due_date, sel.id LIMIT $6::integer + 1)"
+	    " SELECT CASE WHEN " VENDOR_FILTER_OK("$5")
+	    " THEN json_build_object('summary', (SELECT json_build_object("
+	    " 'count', count(*), 'totalCents', coalesce(sum(total_cents), 0),"
+	    " 'currencies', coalesce(json_agg(DISTINCT currency), '[]'::json))"
+	    " FROM sel),"
+	    PAGE(INVOICE_OBJ, "p.due_date, p.id",
+	    "p.due_date::text, p.id::text",
+	    "$6::integer")
+	    ") END::text",
+	[STMT_CLIENT_INVOICES_HISTORY] =
+	    ME_VIS ", page AS (SELECT " INVOICE_COLS " FROM invoices i"
+	    INVOICE_JOINS ", me"
+	    " WHERE i.tenant_id = $1::uuid AND i.business_id = $2::uuid"
+	    " AND i.status = ANY (string_to_array($4::text, ','))"
+	    " AND ($5::uuid IS NULL OR i.vendor_id = $5::uuid)"
+	    " AND ($6::text IS NULL OR i.issued_at >= " RANGE_LO("$6", "'UTC'")
+	    ") AND ($7::text IS NULL OR i.issued_at < " RANGE_HI("$7", "'UTC'")
+	    ") AND " INVOICE_VISIBLE
+	    " AND ($9::text IS NULL OR"
+	    " (i.issued_at, i.id) < ($9::timestamptz, $10::uuid))"
+	    " ORDER BY i.issued_at DESC, i.id DESC LIMIT $8::integer + 1)"
+	    " SELECT CASE WHEN " VENDOR_FILTER_OK("$5")
+	    " THEN json_build_object("
+	    PAGE(INVOICE_OBJ, "p.issued_at DESC, p.id DESC",
+	    TSK("p.issued_at") ", p.id::text", "$8::integer")
+	    ") END::text",
+	[STMT_CLIENT_ORDERS_VIEW] =
+	    ME_VIS ", sel AS (SELECT o.*, h.name AS hub_name, h.time_zone,"
+	    " coalesce(o.first_shift_at, o.created_at) AS sk,"
+	    " o.last_shift_end AS last_end,"
+	    " cc.code AS cc_code, cc.name AS cc_name"
+	    " FROM orders o JOIN vis h ON h.id = o.hub_id"
+	    " LEFT JOIN cost_centers cc ON cc.id = o.cost_center_id"
+	    " WHERE o.tenant_id = $1::uuid AND o.business_id = $2::uuid"
+	    " AND coalesce(o.first_shift_at, o.created_at) >= "
+	    COARSE_LO("$6", "'-infinity'::timestamptz")
+	    " AND coalesce(o.first_shift_at, o.created_at) < "
+	    COARSE_HI("$7", "'infinity'::timestamptz")
+	    " AND ($9::text IS NULL OR"
+	    "  (coalesce(o.first_shift_at, o.created_at), o.id) >"
+	    "  ($9::timestamptz, $10::uuid))"
+	    " AND ($4::text IS NULL OR"
+	    "  o.status = ANY (string_to_array($4::text, ',')))"
+	    " AND ($5::uuid IS NULL OR o.hub_id = $5::uuid)),"
+	    " page AS (SELECT * FROM sel"
+	    " WHERE ($6::text IS NULL OR sel.sk >= "
+	    RANGE_LO("$6", "sel.time_zone") ")"
+	    " AND ($7::text IS NULL OR sel.sk < "
+	    RANGE_HI("$7", "sel.time_zone") ")"
+	    " ORDER BY sel.sk, sel.id LIMIT $8::integer + 1)"
+	    " SELECT CASE WHEN " HUB_FILTER_OK("$5")
+	    " THEN json_build_object("
+	    PAGE("(SELECT json_build_object('orderId', p.id,"
+	    " 'orderNumber', p.order_number, 'title', p.title,"
+	    " 'notes', p.notes, 'status', p.status,"
+	    " 'hub', json_build_object('hubId', p.hub_id, 'name', p.hub_name,"
+	    " 'timeZone', p.time_zone),"
+	    " 'costCenter', CASE WHEN p.cost_center_id IS NULL THEN NULL"
+	    " ELSE json_build_object('costCenterId', p.cost_center_id,"
+	    " 'code', p.cc_code, 'name', p.cc_name) END,"
+	    " 'sourceOrderId', p.source_order_id,"
+	    " 'startsAt', " TS("p.sk") ", 'endsAt', " TS("p.last_end") ","
+	    " 'needed', t.needed, 'filled', t.filled,"
+	    " 'fillRate', " RATE("t.filled", "t.needed") ","
+	    " 'estimatedCostCents', t.cost, 'currency', b.currency,"
+	    " 'createdAt', " TS("p.created_at") ","
+	    " 'cancelledAt', " TS("p.cancelled_at") ","
+	    " 'cancelReason', p.cancel_reason,"
+	    " 'shifts', (SELECT coalesce(json_agg(json_build_object("
+	    " 'shiftId', s.id, 'startsAt', " TS("s.starts_at") ","
+	    " 'endsAt', " TS("s.ends_at") ", 'breakMinutes', s.break_minutes,"
+	    " 'status', s.status,"
+	    " 'positions', " POSITIONS_JSON("s.id") ")"
+	    " ORDER BY s.starts_at, s.id), '[]'::json)"
+	    " FROM shifts s WHERE s.order_id = p.id))"
+	    " FROM businesses b,"
+	    " LATERAL (SELECT coalesce(sum(sc.needed), 0) AS needed,"
+	    " coalesce(sum(sc.filled), 0) AS filled,"
+	    " coalesce(sum(sc.cost), 0) AS cost FROM shifts s"
+	    " CROSS JOIN LATERAL (SELECT coalesce(sum(sp.headcount), 0)"
+	    "  AS needed, coalesce(sum(pc.filled), 0) AS filled,"
+	    "  coalesce(sum(round(sp.headcount * sp.bill_rate_cents *"
+	    "  (extract(epoch FROM s.ends_at - s.starts_at) / 60 -"
+	    "  s.break_minutes) / 60.0)), 0) AS cost"
+	    "  FROM shift_positions sp" POS_COUNTS
+	    "  WHERE sp.shift_id = s.id AND sp.status <> 'cancelled') sc"
+	    " WHERE s.order_id = p.id AND s.status <> 'cancelled') t"
+	    " WHERE b.id = p.business_id)",
+	    "p.sk, p.id", TSK("p.sk") ", p.id::text", "$8::integer")
+	    ") END::text",
+	[STMT_CLIENT_COVERAGE] =
+	    ME_VIS ", sel AS (SELECT s.*, h.name AS hub_name, h.time_zone,"
+	    " o.order_number, o.title" LIVE_SHIFTS
+	    " AND ($4::uuid IS NULL OR s.hub_id = $4::uuid)"
+	    " AND s.starts_at >= CASE WHEN $5::text IS NULL THEN "
+	    MIDNIGHT("h.time_zone", "0") " ELSE "
+	    RANGE_LO("$5", "h.time_zone") " END"
+	    " AND s.starts_at < CASE WHEN $6::text IS NULL THEN "
+	    MIDNIGHT("h.time_zone", "7") " ELSE "
+	    RANGE_HI("$6", "h.time_zone") " END"
+	    " AND s.starts_at >= " COARSE_LO("$5", "now() - interval '2 days'")
+	    " AND s.starts_at < " COARSE_HI("$6", "now() + interval '9 days'")
+	    " AND ($8::text IS NULL OR"
+	    "  (s.starts_at, s.id) > ($8::timestamptz, $9::uuid))"
+	    "), page AS (SELECT * FROM sel"
+	    " ORDER BY sel.starts_at, sel.id LIMIT $7::integer + 1)"
+	    " SELECT CASE WHEN " HUB_FILTER_OK("$4")
+	    " THEN json_build_object("
+	    PAGE("(SELECT json_build_object('shiftId', p.id,"
+	    " 'order', json_build_object('orderId', p.order_id,"
+	    " 'orderNumber', p.order_number, 'title', p.title),"
+	    " 'hub', json_build_object('hubId', p.hub_id, 'name', p.hub_name,"
+	    " 'timeZone', p.time_zone),"
+	    " 'localDate', (p.starts_at AT TIME ZONE p.time_zone)::date,"
+	    " 'startsAt', " TS("p.starts_at") ", 'endsAt', " TS("p.ends_at") ","
+	    " 'status', p.status, 'needed', sc.needed, 'filled', sc.filled,"
+	    " 'open', sc.needed - sc.filled,"
+	    " 'fillRate', " RATE("sc.filled", "sc.needed") ","
+	    " 'positions', " POSITIONS_JSON("p.id") ")"
+	    " FROM (SELECT 1) one" SHIFT_COUNTS("p.id") ")",
+	    "p.starts_at, p.id", TSK("p.starts_at") ", p.id::text",
+	    "$7::integer")
+	    ") END::text",
+	[STMT_CLIENT_COVERAGE_STATS] =
+	    ME_VIS ", sel AS (SELECT s.id, s.hub_id, h.name AS hub_name,"
+	    " (s.starts_at AT TIME ZONE h.time_zone)::date AS day,"
+	    " sc.needed, sc.filled" LIVE_COUNTED
+	    " AND ($4::uuid IS NULL OR s.hub_id = $4::uuid)"
+	    " AND s.starts_at >= CASE WHEN $5::text IS NULL THEN "
+	    MIDNIGHT("h.time_zone", "0") " ELSE "
+	    RANGE_LO("$5", "h.time_zone") " END"
+	    " AND s.starts_at < CASE WHEN $6::text IS NULL THEN "
+	    MIDNIGHT("h.time_zone", "7") " ELSE "
+	    RANGE_HI("$6", "h.time_zone") " END"
+	    " AND s.starts_at >= " COARSE_LO("$5", "now() - interval '2 days'")
+	    " AND s.starts_at < " COARSE_HI("$6", "now() + interval '9 days'")
+	    "),"
+	    " pos AS (SELECT r.role_code, sp.headcount AS needed, pc.filled"
+	    " FROM sel JOIN shift_positions sp ON sp.shift_id = sel.id"
+	    " AND sp.status <> 'cancelled'"
+	    " JOIN vendor_roles r ON r.id = sp.vendor_role_id" POS_COUNTS ")"
+	    " SELECT CASE WHEN " HUB_FILTER_OK("$4")
+	    " THEN json_build_object("
+	    " 'totals', (SELECT json_build_object('shifts', count(*),"
+	    "  'needed', coalesce(sum(needed), 0),"
+	    "  'filled', coalesce(sum(filled), 0),"
+	    "  'open', coalesce(sum(needed - filled), 0),"
+	    "  'fullyFilledShifts', count(*) FILTER (WHERE filled >= needed),"
+	    "  'fillRate', " RATE("sum(filled)", "sum(needed)") ") FROM sel),"
+	    " 'byDay', (SELECT coalesce(json_agg(json_build_object("
+	    "  'date', day, 'shifts', n, 'needed', needed, 'filled', filled,"
+	    "  'open', needed - filled,"
+	    "  'fillRate', " RATE("filled", "needed") ") ORDER BY day),"
+	    "  '[]'::json) FROM (SELECT day, count(*) AS n,"
+	    "  sum(needed) AS needed, sum(filled) AS filled FROM sel"
+	    "  GROUP BY day) d),"
+	    " 'byHub', (SELECT coalesce(json_agg(json_build_object("
+	    "  'hubId', hub_id, 'name', hub_name, 'shifts', n,"
+	    "  'needed', needed, 'filled', filled, 'open', needed - filled,"
+	    "  'fillRate', " RATE("filled", "needed") ")"
+	    "  ORDER BY hub_name, hub_id), '[]'::json)"
+	    "  FROM (SELECT hub_id, hub_name, count(*) AS n,"
+	    "  sum(needed) AS needed, sum(filled) AS filled FROM sel"
+	    "  GROUP BY hub_id, hub_name) d),"
+	    " 'byRole', (SELECT coalesce(json_agg(json_build_object("
+	    "  'roleCode', role_code, 'needed', needed, 'filled', filled,"
+	    "  'open', needed - filled,"
+	    "  'fillRate', " RATE("filled", "needed") ") ORDER BY role_code),"
+	    "  '[]'::json) FROM (SELECT role_code, sum(needed) AS needed,"
+	    "  sum(filled) AS filled FROM pos GROUP BY role_code) d)"
+	    ") END::text",
+	[STMT_CLIENT_DASHBOARD] =
+	    ME_VIS ", sel AS (SELECT s.id, s.starts_at, s.ends_at, s.status,"
+	    " s.hub_id, h.name AS hub_name, o.order_number, o.title,"
+	    " (s.starts_at AT TIME ZONE h.time_zone)::date AS day,"
+	    " " TODAY("h.time_zone") " AS today, sc.needed, sc.filled,"
+	    " sc.on_site" LIVE_COUNTED
+	    " AND ($4::uuid IS NULL OR s.hub_id = $4::uuid)"
+	    " AND s.starts_at >= (date_trunc('week', " TODAY("h.time_zone")
+	    ")::date)::timestamp AT TIME ZONE h.time_zone"
+	    " AND s.starts_at >= now() - interval '8 days'),"
+	    " mon AS (SELECT date_trunc('month', " TODAY("'UTC'") ")::date"
+	    " AS start),"
+	    " inv AS (SELECT i.* FROM invoices i, me"
+	    " WHERE i.tenant_id = $1::uuid AND i.business_id = $2::uuid"
+	    " AND i.status = 'pending' AND " INVOICE_VISIBLE
+	    " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM invoice_lines l"
+	    "  WHERE l.invoice_id = i.id AND l.hub_id = $4::uuid))),"
+	    " billed AS (SELECT coalesce(sum(l.amount_cents), 0) AS cents"
+	    " FROM invoice_lines l, mon WHERE l.tenant_id = $1::uuid"
+	    " AND l.business_id = $2::uuid AND l.work_date >= mon.start"
+	    " AND l.hub_id IN (SELECT id FROM vis)"
+	    " AND ($4::uuid IS NULL OR l.hub_id = $4::uuid)),"
+	    " accrued AS (SELECT coalesce(sum(round(te.worked_minutes *"
+	    " sp.bill_rate_cents / 60.0)), 0) AS cents"
+	    " FROM time_entries te JOIN shifts s ON s.id = te.shift_id"
+	    " JOIN vis h ON h.id = s.hub_id"
+	    " JOIN assignments a ON a.id = te.assignment_id"
+	    " JOIN shift_positions sp ON sp.id = a.position_id, mon"
+	    " WHERE te.tenant_id = $1::uuid AND te.business_id = $2::uuid"
+	    " AND te.status IN ('closed', 'approved')"
+	    " AND (te.clock_in_at AT TIME ZONE h.time_zone)::date >= mon.start"
+	    " AND te.clock_in_at >= (mon.start - 1)::timestamp"
+	    "  AT TIME ZONE 'UTC'"
+	    " AND ($4::uuid IS NULL OR s.hub_id = $4::uuid)"
+	    " AND te.status <> 'voided' AND NOT te.invoiced)"
+	    " SELECT CASE WHEN " HUB_FILTER_OK("$4")
+	    " THEN json_build_object("
+	    " 'today', (SELECT json_build_object('shifts', count(*),"
+	    "  'needed', coalesce(sum(needed), 0),"
+	    "  'filled', coalesce(sum(filled), 0),"
+	    "  'open', coalesce(sum(needed - filled), 0),"
+	    "  'onSite', coalesce(sum(on_site), 0),"
+	    "  'fillRate', " RATE("sum(filled)", "sum(needed)") ")"
+	    "  FROM sel WHERE day = today),"
+	    " 'thisWeek', (SELECT json_build_object('shifts', count(*),"
+	    "  'needed', coalesce(sum(needed), 0),"
+	    "  'filled', coalesce(sum(filled), 0),"
+	    "  'open', coalesce(sum(needed - filled), 0),"
+	    "  'fillRate', " RATE("sum(filled)", "sum(needed)") ")"
+	    "  FROM sel WHERE day < date_trunc('week', today)::date + 7),"
+	    " 'upcoming', (SELECT json_build_object('shifts', count(*),"
+	    "  'needed', coalesce(sum(needed), 0),"
+	    "  'filled', coalesce(sum(filled), 0),"
+	    "  'openPositions', coalesce(sum(needed - filled), 0),"
+	    "  'fillRate', " RATE("sum(filled)", "sum(needed)") ")"
+	    "  FROM sel WHERE starts_at >= now()),"
+	    " 'nextShifts', (SELECT coalesce(json_agg(json_build_object("
+	    "  'shiftId', id, 'orderNumber', order_number, 'title', title,"
+	    "  'hub', json_build_object('hubId', hub_id, 'name', hub_name),"
+	    "  'startsAt', " TS("starts_at") ", 'endsAt', " TS("ends_at") ","
+	    "  'needed', needed, 'filled', filled)"
+	    "  ORDER BY starts_at, id), '[]'::json) FROM (SELECT * FROM sel"
+	    "  WHERE starts_at >= now() ORDER BY starts_at, id LIMIT 5) n),"
+	    " 'spendThisMonth', (SELECT json_build_object("
+	    "  'periodStart', mon.start,"
+	    "  'periodEnd', (mon.start + interval '1 month' -"
+	    "  interval '1 day')::date,"
+	    "  'invoicedCents', billed.cents, 'accruedCents', accrued.cents,"
+	    "  'totalCents', billed.cents + accrued.cents,"
+	    "  'currency', b.currency) FROM mon, billed, accrued, businesses b"
+	    "  WHERE b.id = $2::uuid),"
+	    " 'invoicesAwaitingApproval', (SELECT json_build_object("
+	    "  'count', count(*), 'totalCents', coalesce(sum(total_cents), 0))"
+	    "  FROM inv)"
+	    ") END::text",
+	[STMT_CLIENT_REORDERS] =
+	    ME_VIS ", sel AS (SELECT o.*, h.name AS hub_name,"
+	    " h.status AS hub_status, cc.code AS cc_code, cc.name AS cc_name,"
+	    " ls.last_start, ls.nshifts"
+	    " FROM orders o JOIN vis h ON h.id = o.hub_id"
+	    " LEFT JOIN cost_centers cc ON cc.id = o.cost_center_id"
+	    " CROSS JOIN LATERAL (SELECT max(s.starts_at) AS last_start,"
+	    "  count(*) AS nshifts FROM shifts s WHERE s.order_id = o.id) ls"
+	    " WHERE o.tenant_id = $1::uuid AND o.business_id = $2::uuid"
+	    " AND o.status = 'completed' AND ls.last_start IS NOT NULL"
+	    " AND ($4::uuid IS NULL OR o.hub_id = $4::uuid)),"
+	    " page AS (SELECT * FROM sel WHERE $6::text IS NULL OR"
+	    " (sel.last_start, sel.id) < ($6::timestamptz, $7::uuid)"
+	    " ORDER BY sel.last_start DESC, sel.id DESC LIMIT $5::integer + 1)"
+	    " SELECT CASE WHEN " HUB_FILTER_OK("$4")
+	    " THEN json_build_object("
+	    PAGE("(SELECT json_build_object('orderId', p.id,"
+	    " 'orderNumber', p.order_number, 'title', p.title,"
+	    " 'notes', p.notes,"
+	    " 'hub', json_build_object('hubId', p.hub_id, 'name', p.hub_name,"
+	    " 'status', p.hub_status),"
+	    " 'costCenter', CASE WHEN p.cost_center_id IS NULL THEN NULL"
+	    " ELSE json_build_object('costCenterId', p.cost_center_id,"
+	    " 'code', p.cc_code, 'name', p.cc_name) END,"
+	    " 'lastShiftStartsAt', " TS("p.last_start") ","
+	    " 'shiftCount', p.nshifts,"
+	    " 'timesReordered', (SELECT count(*) FROM orders ro"
+	    "  WHERE ro.source_order_id = p.id),"
+	    " 'canReorder', p.hub_status = 'active' AND"
+	    "  coalesce(bool_and(t.available), false),"
+	    " 'positions', coalesce(json_agg(json_build_object("
+	    "  'role', json_build_object('roleId', t.role_id,"
+	    "  'roleCode', t.role_code, 'name', t.role_name),"
+	    "  'vendor', json_build_object('vendorId', t.vendor_id,"
+	    "  'name', t.vendor_name, 'approvalStatus', t.approval),"
+	    "  'headcount', t.headcount, 'billRateCents', t.ordered_rate,"
+	    "  'currentBillRateCents', t.current_rate,"
+	    "  'currency', t.currency, 'available', t.available)"
+	    "  ORDER BY t.role_name, t.role_id) FILTER (WHERE t.role_id IS"
+	    "  NOT NULL), '[]'::json))"
+	    " FROM (SELECT r.id AS role_id, r.role_code, r.name AS role_name,"
+	    "  v.id AS vendor_id, v.name AS vendor_name, bv.status AS approval,"
+	    "  max(sp.headcount) AS headcount,"
+	    "  max(sp.bill_rate_cents) AS ordered_rate,"
+	    "  r.bill_rate_cents AS current_rate, r.currency,"
+	    "  r.status = 'active' AND v.status = 'active' AND"
+	    "  bv.status = 'approved' AS available"
+	    "  FROM shifts s JOIN shift_positions sp ON sp.shift_id = s.id"
+	    "  AND sp.status <> 'cancelled'"
+	    "  JOIN vendor_roles r ON r.id = sp.vendor_role_id"
+	    "  JOIN vendors v ON v.id = sp.vendor_id"
+	    "  JOIN business_vendors bv ON bv.business_id = s.business_id"
+	    "  AND bv.vendor_id = sp.vendor_id"
+	    "  WHERE s.order_id = p.id"
+	    "  GROUP BY r.id, v.id, bv.status) t)",
+	    "p.last_start DESC, p.id DESC",
+	    TSK("p.last_start") ", p.id::text", "$5::integer")
+	    ") END::text",
+	[STMT_CLIENT_CURRENT_BILL] =
+	    ME_VIS ", acct AS (SELECT a.* FROM billing_accounts a, me"
+	    " WHERE a.tenant_id = $1::uuid AND a.business_id = $2::uuid"
+	    " AND CASE WHEN $4::uuid IS NULL THEN a.is_default"
+	    " ELSE a.id = $4::uuid END),"
+	    " per AS (SELECT acct.id, p0.start, CASE acct.billing_cycle"
+	    "  WHEN 'monthly' THEN"
+	    "  (p0.start + interval '1 month' - interval '1 day')::date"
+	    "  WHEN 'biweekly' THEN p0.start + 13 ELSE p0.start + 6 END AS fin"
+	    " FROM acct CROSS JOIN LATERAL (SELECT CASE acct.billing_cycle"
+	    "  WHEN 'monthly' THEN date_trunc('month', " TODAY("'UTC'")
+	    ")::date"
+	    "  ELSE acct.cycle_anchor + (floor((" TODAY("'UTC'") " -"
+	    "  acct.cycle_anchor)::numeric / CASE acct.billing_cycle WHEN"
+	    "  'biweekly' THEN 14 ELSE 7 END)::integer *"
+	    "  CASE acct.billing_cycle WHEN 'biweekly' THEN 14 ELSE 7 END)"
+	    "  END AS start) p0),"
+	    " work AS (SELECT te.id, te.status, s.hub_id, h.name AS hub_name,"
+	    " sp.vendor_id, v.name AS vendor_name,"
+	    " (te.clock_in_at AT TIME ZONE h.time_zone)::date AS day,"
+	    " m.minutes, round(m.minutes * sp.bill_rate_cents / 60.0) AS cents,"
+	    " CASE WHEN te.status = 'open' THEN 'inProgress'"
+	    "  WHEN (te.clock_in_at AT TIME ZONE h.time_zone)::date < per.start"
+	    "  THEN 'carriedOver' ELSE 'accrued' END AS part"
+	    " FROM time_entries te JOIN shifts s ON s.id = te.shift_id"
+	    " JOIN vis h ON h.id = s.hub_id"
+	    " JOIN orders o ON o.id = s.order_id"
+	    " JOIN assignments a ON a.id = te.assignment_id"
+	    " JOIN shift_positions sp ON sp.id = a.position_id"
+	    " JOIN vendors v ON v.id = sp.vendor_id"
+	    " CROSS JOIN LATERAL (SELECT CASE WHEN te.status = 'open' THEN"
+	    "  greatest(0, floor(extract(epoch FROM now() - te.clock_in_at)"
+	    "  / 60))::integer ELSE te.worked_minutes END AS minutes) m,"
+	    " acct, per"
+	    " WHERE te.tenant_id = $1::uuid AND te.business_id = $2::uuid"
+	    " AND te.status IN ('open', 'closed', 'approved')"
+	    " AND coalesce(o.billing_account_id, (SELECT d.id FROM"
+	    "  billing_accounts d WHERE d.business_id = $2::uuid"
+	    "  AND d.is_default)) = acct.id"
+	    " AND (te.clock_in_at AT TIME ZONE h.time_zone)::date <= per.fin"
+	    " AND te.status <> 'voided' AND NOT te.invoiced)"
+	    " SELECT (SELECT json_build_object("
+	    " 'billingAccount', json_build_object('billingAccountId', acct.id,"
+	    "  'name', acct.name, 'billingCycle', acct.billing_cycle),"
+	    " 'periodStart', per.start, 'periodEnd', per.fin,"
+	    " 'currency', acct.currency,"
+	    " 'accrued', (SELECT json_build_object('timeEntries', count(*),"
+	    "  'minutes', coalesce(sum(minutes), 0),"
+	    "  'amountCents', coalesce(sum(cents), 0)) FROM work"
+	    "  WHERE part = 'accrued'),"
+	    " 'inProgress', (SELECT json_build_object('timeEntries', count(*),"
+	    "  'minutes', coalesce(sum(minutes), 0),"
+	    "  'amountCents', coalesce(sum(cents), 0)) FROM work"
+	    "  WHERE part = 'inProgress'),"
+	    " 'carriedOver', (SELECT json_build_object('timeEntries', count(*),"
+	    "  'minutes', coalesce(sum(minutes), 0),"
+	    "  'amountCents', coalesce(sum(cents), 0)) FROM work"
+	    "  WHERE part = 'carriedOver'),"
+	    " 'totalCents', (SELECT coalesce(sum(cents), 0) FROM work),"
+	    " 'byVendor', (SELECT coalesce(json_agg(json_build_object("
+	    "  'vendorId', vendor_id, 'name', vendor_name, 'minutes', mi,"
+	    "  'amountCents', ce) ORDER BY ce DESC, vendor_id), '[]'::json)"
+	    "  FROM (SELECT vendor_id, vendor_name, sum(minutes) AS mi,"
+	    "  sum(cents) AS ce FROM work GROUP BY vendor_id, vendor_name) g),"
+	    " 'byHub', (SELECT coalesce(json_agg(json_build_object("
+	    "  'hubId', hub_id, 'name', hub_name, 'minutes', mi,"
+	    "  'amountCents', ce) ORDER BY ce DESC, hub_id), '[]'::json)"
+	    "  FROM (SELECT hub_id, hub_name, sum(minutes) AS mi,"
+	    "  sum(cents) AS ce FROM work GROUP BY hub_id, hub_name) g),"
+	    " 'byDay', (SELECT coalesce(json_agg(json_build_object("
+	    "  'date', day, 'minutes', mi, 'amountCents', ce) ORDER BY day),"
+	    "  '[]'::json) FROM (SELECT day, sum(minutes) AS mi,"
+	    "  sum(cents) AS ce FROM work WHERE part = 'accrued'"
+	    "  GROUP BY day) g))"
+	    " FROM acct, per)::text",
+	[STMT_CLIENT_SAVINGS] =
+	    ME_VIS ", lines AS (SELECT l.minutes, l.amount_cents,"
+	    " l.rate_cents, l.vendor_id, v.name AS vendor_name, r.role_code,"
+	    " rr.rate_cents AS ref_rate, i.currency,"
+	    " round(l.minutes * coalesce(rr.rate_cents, round(l.rate_cents *"
+	    "  (100 + $6::integer) / 100.0)) / 60.0) AS ref_cents"
+	    " FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id"
+	    " JOIN vendor_roles r ON r.id = l.vendor_role_id"
+	    " JOIN vendors v ON v.id = l.vendor_id"
+	    " LEFT JOIN reference_rates rr ON rr.tenant_id = l.tenant_id"
+	    " AND rr.role_code = r.role_code AND rr.currency = i.currency"
+	    " WHERE l.tenant_id = $1::uuid AND l.business_id = $2::uuid"
+	    " AND l.hub_id IN (SELECT id FROM vis)"
+	    " AND l.work_date BETWEEN " DATE_OF("$4", "29") " AND "
+	    DATE_OF("$5", "0") ")"
+	    " SELECT (SELECT json_build_object("
+	    " 'from', " DATE_OF("$4", "29") ", 'to', " DATE_OF("$5", "0") ","
+	    " 'currency', b.currency, 'defaultReferencePct', $6::integer,"
+	    " 'minutes', t.mi, 'billedCents', t.bi, 'referenceCents', t.re,"
+	    " 'savingsCents', t.re - t.bi,"
+	    " 'savingsRate', " RATE("t.re - t.bi", "t.re") ","
+	    " 'byRole', (SELECT coalesce(json_agg(json_build_object("
+	    "  'roleCode', role_code, 'referenceRateCents', rr,"
+	    "  'minutes', mi, 'billedCents', bi, 'referenceCents', re,"
+	    "  'savingsCents', re - bi) ORDER BY role_code), '[]'::json)"
+	    "  FROM (SELECT role_code, max(ref_rate) AS rr,"
+	    "  sum(minutes) AS mi, sum(amount_cents) AS bi,"
+	    "  sum(ref_cents) AS re FROM lines GROUP BY role_code) g),"
+	    " 'byVendor', (SELECT coalesce(json_agg(json_build_object("
+	    "  'vendorId', vendor_id, 'name', vendor_name, 'minutes', mi,"
+	    "  'billedCents', bi, 'referenceCents', re,"
+	    "  'savingsCents', re - bi) ORDER BY vendor_name, vendor_id),"
+	    "  '[]'::json) FROM (SELECT vendor_id, vendor_name,"
+	    "  sum(minutes) AS mi, sum(amount_cents) AS bi,"
+	    "  sum(ref_cents) AS re FROM lines"
+	    "  GROUP BY vendor_id, vendor_name) g))"
+	    " FROM businesses b, me, (SELECT coalesce(sum(minutes), 0) AS mi,"
+	    "  coalesce(sum(amount_cents), 0) AS bi,"
+	    "  coalesce(sum(ref_cents), 0) AS re FROM lines) t"
+	    " WHERE b.id = $2::uuid)::text",
+	[STMT_CLIENT_SPEND] =
+	    ME_VIS ", spend AS ("
+	    " SELECT l.hub_id, l.cost_center_id, l.vendor_id, r.role_code,"
+	    " r.name AS role_name, l.minutes, l.amount_cents AS cents,"
+	    " true AS invoiced"
+	    " FROM invoice_lines l"
+	    " JOIN vendor_roles r ON r.id = l.vendor_role_id"
+	    " WHERE l.tenant_id = $1::uuid AND l.business_id = $2::uuid"
+	    " AND l.hub_id IN (SELECT id FROM vis)"
+	    " AND ($6::uuid IS NULL OR l.hub_id = $6::uuid)"
+	    " AND l.work_date BETWEEN " DATE_OF("$4", "29") " AND "
+	    DATE_OF("$5", "0")
+	    " UNION ALL"
+	    " SELECT s.hub_id, o.cost_center_id, sp.vendor_id, r.role_code,"
+	    " r.name, te.worked_minutes,"
+	    " round(te.worked_minutes * sp.bill_rate_cents / 60.0), false"
+	    " FROM time_entries te JOIN shifts s ON s.id = te.shift_id"
+	    " JOIN vis h ON h.id = s.hub_id"
+	    " JOIN orders o ON o.id = s.order_id"
+	    " JOIN assignments a ON a.id = te.assignment_id"
+	    " JOIN shift_positions sp ON sp.id = a.position_id"
+	    " JOIN vendor_roles r ON r.id = sp.vendor_role_id"
+	    " WHERE te.tenant_id = $1::uuid AND te.business_id = $2::uuid"
+	    " AND te.status IN ('closed', 'approved')"
+	    " AND ($6::uuid IS NULL OR s.hub_id = $6::uuid)"
+	    " AND (te.clock_in_at AT TIME ZONE h.time_zone)::date BETWEEN "
+	    DATE_OF("$4", "29") " AND " DATE_OF("$5", "0")
+	    " AND te.status <> 'voided' AND NOT te.invoiced),"
+	    " tot AS (SELECT coalesce(sum(cents), 0) AS cents FROM spend)"
+	    " SELECT CASE WHEN " HUB_FILTER_OK("$6")
+	    " THEN (SELECT json_build_object("
+	    " 'from', " DATE_OF("$4", "29") ", 'to', " DATE_OF("$5", "0") ","
+	    " 'currency', b.currency,"
+	    " 'totals', (SELECT json_build_object("
+	    "  'minutes', coalesce(sum(minutes), 0),"
+	    "  'invoicedCents',"
+	    "  coalesce(sum(cents) FILTER (WHERE invoiced), 0),"
+	    "  'accruedCents', coalesce(sum(cents) FILTER (WHERE NOT invoiced),"
+	    "  0), 'totalCents', coalesce(sum(cents), 0)) FROM spend),"
+	    " 'byHub', (SELECT coalesce(json_agg(json_build_object("
+	    "  'hubId', g.hub_id, 'name', hb.name" SPEND_SUMS ")"
+	    "  ORDER BY g.ce DESC, hb.name, g.hub_id), '[]'::json)"
+	    "  FROM (SELECT hub_id" SPEND_AGG " GROUP BY hub_id) g"
+	    "  JOIN hubs hb ON hb.id = g.hub_id),"
+	    " 'byCostCenter', (SELECT coalesce(json_agg(json_build_object("
+	    "  'costCenterId', g.cost_center_id, 'code', c.code,"
+	    "  'name', c.name" SPEND_SUMS ")"
+	    "  ORDER BY g.ce DESC, c.name NULLS LAST, g.cost_center_id),"
+	    "  '[]'::json) FROM (SELECT cost_center_id" SPEND_AGG
+	    "  GROUP BY cost_center_id) g"
+	    "  LEFT JOIN cost_centers c ON c.id = g.cost_center_id),"
+	    " 'byVendor', (SELECT coalesce(json_agg(json_build_object("
+	    "  'vendorId', g.vendor_id, 'name', v.name" SPEND_SUMS ")"
+	    "  ORDER BY g.ce DESC, v.name, g.vendor_id), '[]'::json)"
+	    "  FROM (SELECT vendor_id" SPEND_AGG " GROUP BY vendor_id) g"
+	    "  JOIN vendors v ON v.id = g.vendor_id),"
+	    " 'byRole', (SELECT coalesce(json_agg(json_build_object("
+	    "  'roleCode', g.role_code, 'name', g.role_name" SPEND_SUMS ")"
+	    "  ORDER BY g.ce DESC, g.role_code), '[]'::json)"
+	    "  FROM (SELECT role_code, min(role_name) AS role_name" SPEND_AGG
+	    "  GROUP BY role_code) g))"
+	    " FROM businesses b, me, tot WHERE b.id = $2::uuid) END::text",
+	[STMT_TENANT_BUSINESSES] =
+	    ADMIN ", page AS (SELECT b.*,"
+	    " (SELECT count(*) FROM hubs h WHERE h.business_id = b.id"
+	    "  AND h.status = 'active') AS nhubs,"
+	    " (SELECT count(*) FROM users u WHERE u.business_id = b.id"
+	    "  AND u.status = 'active') AS nusers,"
+	    " (SELECT count(*) FROM business_vendors bv"
+	    "  WHERE bv.business_id = b.id AND bv.status = 'approved')"
+	    "  AS nvendors,"
+	    " (SELECT max(o.created_at) FROM orders o"
+	    "  WHERE o.business_id = b.id) AS last_order"
+	    " FROM businesses b, adm WHERE b.tenant_id = $2::uuid"
+	    " AND ($4::text = 'all' OR b.status = $4::text)"
+	    " AND ($5::text IS NULL OR"
+	    "  strpos(lower(b.name), lower($5::text)) > 0)"
+	    " AND ($7::text IS NULL OR (b.name, b.id) > ($7::text, $8::uuid))"
+	    " ORDER BY b.name, b.id LIMIT $6::integer + 1)"
+	    " SELECT CASE WHEN EXISTS (SELECT 1 FROM adm)"
+	    " THEN json_build_object("
+	    PAGE("json_build_object('businessId', p.id, 'name', p.name,"
+	    " 'legalName', p.legal_name, 'email', p.email::text,"
+	    " 'phone', p.phone, 'currency', p.currency, 'status', p.status,"
+	    " 'activeHubCount', p.nhubs, 'activeUserCount', p.nusers,"
+	    " 'approvedVendorCount', p.nvendors,"
+	    " 'lastOrderAt', " TS("p.last_order") ","
+	    " 'createdAt', " TS("p.created_at") ")",
+	    "p.name, p.id", "p.name, p.id::text", "$6::integer")
+	    ") END::text",
+	[STMT_TENANT_VENDORS] =
+	    ADMIN ", page AS (SELECT v.*,"
+	    " (SELECT count(*) FROM vendor_roles r WHERE r.vendor_id = v.id"
+	    "  AND r.status = 'active') AS nroles,"
+	    " (SELECT count(*) FROM staff s WHERE s.vendor_id = v.id"
+	    "  AND s.status = 'active') AS nstaff,"
+	    " (SELECT count(*) FROM business_vendors bv"
+	    "  WHERE bv.vendor_id = v.id AND bv.status = 'approved')"
+	    "  AS nbusinesses"
+	    " FROM vendors v, adm WHERE v.tenant_id = $2::uuid"
+	    " AND ($4::text = 'all' OR v.status = $4::text)"
+	    " AND ($5::text IS NULL OR"
+	    "  strpos(lower(v.name), lower($5::text)) > 0)"
+	    " AND ($7::text IS NULL OR (v.name, v.id) > ($7::text, $8::uuid))"
+	    " ORDER BY v.name, v.id LIMIT $6::integer + 1)"
+	    " SELECT CASE WHEN EXISTS (SELECT 1 FROM adm)"
+	    " THEN json_build_object("
+	    PAGE("json_build_object('vendorId', p.id, 'name', p.name,"
+	    " 'email', p.email::text, 'phone', p.phone, 'status', p.status,"
+	    " 'activeRoleCount', p.nroles, 'activeStaffCount', p.nstaff,"
+	    " 'approvedByBusinessCount', p.nbusinesses,"
+	    " 'createdAt', " TS("p.created_at") ")",
+	    "p.name, p.id", "p.name, p.id::text", "$6::integer")
+	    ") END::text",
+	[STMT_TENANT_STAFF] =
+	    ADMIN ", page AS (SELECT s.*, v.name AS vendor_name, sp.rating,"
+	    " (SELECT coalesce(json_agg(DISTINCT r.role_code), '[]'::json)"
+	    "  FROM staff_roles x JOIN vendor_roles r"
+	    "  ON r.id = x.vendor_role_id WHERE x.staff_id = s.id) AS roles,"
+	    " (SELECT count(*) FROM assignments a WHERE a.staff_id = s.id"
+	    "  AND a.status = 'completed') AS ncompleted"
+	    " FROM staff s JOIN vendors v ON v.id = s.vendor_id"
+	    " AND v.tenant_id = s.tenant_id"
+	    " LEFT JOIN staff_profiles sp ON sp.staff_id = s.id, adm"
+	    " WHERE s.tenant_id = $2::uuid"
+	    " AND ($4::text = 'all' OR s.status = $4::text)"
+	    " AND ($5::uuid IS NULL OR s.vendor_id = $5::uuid)"
+	    " AND ($6::text IS NULL OR strpos(lower(s.first_name || ' ' ||"
+	    "  s.last_name || ' ' || coalesce(s.email::text, '')),"
+	    "  lower($6::text)) > 0)"
+	    " AND ($8::text IS NULL OR (s.last_name, s.first_name, s.id) >"
+	    "  ($8::text, $9::text, $10::uuid))"
+	    " ORDER BY s.last_name, s.first_name, s.id LIMIT $7::integer + 1)"
+	    " SELECT CASE WHEN EXISTS (SELECT 1 FROM adm) AND ($5::uuid IS NULL"
+	    " OR EXISTS (SELECT 1 FROM vendors v WHERE v.id = $5::uuid"
+	    " AND v.tenant_id = $2::uuid))"
+	    " THEN json_build_object("
+	    PAGE("json_build_object('staffId', p.id,"
+	    " 'firstName', p.first_name, 'lastName', p.last_name,"
+	    " 'email', p.email::text, 'phone', p.phone, 'status', p.status,"
+	    " 'vendor', json_build_object('vendorId', p.vendor_id,"
+	    " 'name', p.vendor_name), 'rating', p.rating,"
+	    " 'roleCodes', p.roles, 'completedShiftCount', p.ncompleted,"
+	    " 'createdAt', " TS("p.created_at") ")",
+	    "p.last_name, p.first_name, p.id",
+	    "p.last_name, p.first_name, p.id::text", "$7::integer")
+	    ") END::text",
+	[STMT_TENANT_ORDERS] =
+	    ADMIN ", page AS (SELECT o.*, b.name AS business_name,"
+	    " h.name AS hub_name, h.time_zone"
+	    " FROM orders o JOIN businesses b ON b.id = o.business_id"
+	    " AND b.tenant_id = o.tenant_id"
+	    " JOIN hubs h ON h.id = o.hub_id AND h.tenant_id = o.tenant_id"
+	    ", adm"
+	    " WHERE o.tenant_id = $2::uuid"
+	    " AND ($4::text IS NULL OR"
+	    "  o.status = ANY (string_to_array($4::text, ',')))"
+	    " AND ($5::uuid IS NULL OR o.business_id = $5::uuid)"
+	    " AND ($6::text IS NULL OR o.created_at >= "
+	    RANGE_LO("$6", "'UTC'") ")"
+	    " AND ($7::text IS NULL OR o.created_at < "
+	    RANGE_HI("$7", "'UTC'") ")"
+	    " AND ($9::text IS NULL OR"
+	    "  (o.created_at, o.id) < ($9::timestamptz, $10::uuid))"
+	    " ORDER BY o.created_at DESC, o.id DESC LIMIT $8::integer + 1)"
+	    " SELECT CASE WHEN EXISTS (SELECT 1 FROM adm) AND ($5::uuid IS NULL"
+	    " OR EXISTS (SELECT 1 FROM businesses b WHERE b.id = $5::uuid"
+	    " AND b.tenant_id = $2::uuid))"
+	    " THEN json_build_object("
+	    PAGE("(SELECT json_build_object('orderId', p.id,"
+	    " 'orderNumber', p.order_number, 'title', p.title,"
+	    " 'status', p.status,"
+	    " 'business', json_build_object('businessId', p.business_id,"
+	    " 'name', p.business_name),"
+	    " 'hub', json_build_object('hubId', p.hub_id, 'name', p.hub_name,"
+	    " 'timeZone', p.time_zone),"
+	    " 'startsAt', " TS("p.first_shift_at") ","
+	    " 'endsAt', " TS("p.last_shift_end") ","
+	    " 'shiftCount', (SELECT count(*) FROM shifts s2"
+	    "  WHERE s2.order_id = p.id),"
+	    " 'needed', coalesce(sum(sp.headcount), 0),"
+	    " 'filled', coalesce(sum(pc.filled), 0),"
+	    " 'createdAt', " TS("p.created_at") ")"
+	    " FROM shifts s JOIN shift_positions sp ON sp.shift_id = s.id"
+	    " AND sp.status <> 'cancelled'" POS_COUNTS
+	    " WHERE s.order_id = p.id AND s.status <> 'cancelled')",
+	    "p.created_at DESC, p.id DESC",
+	    TSK("p.created_at") ", p.id::text", "$8::integer")
+	    ") END::text",
 };
 
 static const struct route routes[] = {
 	{ "GET", "/query/health", app_health, ROUTE_PUBLIC },
 	{ "GET", "/query/client/session", h_client_session, ROUTE_CLIENT },
 	{ "GET", "/query/staff/session", h_staff_session, ROUTE_STAFF },
+	{ "GET", "/query/client/dashboard", h_client_dashboard, ROUTE_CLIENT },
+	{ "GET", "/query/client/billing/accounts", h_client_billing_accounts,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/billing/invoices/pending",
+	    h_client_invoices_pending, ROUTE_CLIENT },
+	{ "GET", "/query/client/billing/invoices/history",
+	    h_client_invoices_history, ROUTE_CLIENT },
+	{ "GET", "/query/client/coverage", h_client_coverage, ROUTE_CLIENT },
+	{ "GET", "/query/client/coverage/stats", h_client_coverage_stats,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/hubs", h_client_hubs, ROUTE_CLIENT },
+	{ "GET", "/query/client/hubs/:hubId/managers", h_client_hub_managers,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/cost-centers", h_client_cost_centers,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/vendors", h_client_vendors, ROUTE_CLIENT },
+	{ "GET", "/query/client/vendors/:vendorId/roles", h_client_vendor_roles,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/orders/view", h_client_orders_view,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/reorders", h_client_reorders, ROUTE_CLIENT },
+	{ "GET", "/query/client/billing/current-bill", h_client_current_bill,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/billing/savings", h_client_savings,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/billing/spend-breakdown", h_client_spend,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/tenants/:tenantId/businesses", h_tenant_businesses,
+	    ROUTE_ADMIN },
+	{ "GET", "/query/tenants/:tenantId/vendors", h_tenant_vendors,
+	    ROUTE_ADMIN },
+	{ "GET", "/query/tenants/:tenantId/staff", h_tenant_staff,
+	    ROUTE_ADMIN },
+	{ "GET", "/query/tenants/:tenantId/orders", h_tenant_orders,
+	    ROUTE_ADMIN },
 };
 
 static const struct app query_app = {

@@ -11,6 +11,30 @@ struct req;
 enum stmt {
 	STMT_CLIENT_SESSION,	/* $1 user, $2 business, $3 tenant */
 	STMT_STAFF_SESSION,	/* $1 user, $2 staff, $3 tenant */
+	/* Client reads: $1 tenant, $2 business, $3 user, then the route's
+	 * parameters in the order h_client.c pushes them. */
+	STMT_CLIENT_HUBS,
+	STMT_CLIENT_COST_CENTERS,
+	STMT_CLIENT_VENDORS,
+	STMT_CLIENT_VENDOR_ROLES,
+	STMT_CLIENT_HUB_MANAGERS,
+	STMT_CLIENT_BILLING_ACCOUNTS,
+	STMT_CLIENT_INVOICES_PENDING,
+	STMT_CLIENT_INVOICES_HISTORY,
+	STMT_CLIENT_ORDERS_VIEW,
+	STMT_CLIENT_COVERAGE,
+	STMT_CLIENT_COVERAGE_STATS,
+	STMT_CLIENT_DASHBOARD,
+	STMT_CLIENT_REORDERS,
+	STMT_CLIENT_CURRENT_BILL,
+	STMT_CLIENT_SAVINGS,
+	STMT_CLIENT_SPEND,
+	/* Operator reads: $1 caller's tenant, $2 tenant of the path, $3
+	 * user, then the route's parameters. */
+	STMT_TENANT_BUSINESSES,
+	STMT_TENANT_VENDORS,
+	STMT_TENANT_STAFF,
+	STMT_TENANT_ORDERS,
 	STMT__MAX
 };
 
@@ -18,5 +42,31 @@ enum stmt {
 int	h_client_session(struct req *);
 /* GET /query/staff/session: the caller, its staff profile and tenant. */
 int	h_staff_session(struct req *);
+
+/*
+ * Client read models (h_client.c); each answers one screen of the client
+ * app, for the caller's business only.  See docs/openapi.json.
+ */
+int	h_client_hubs(struct req *);
+int	h_client_cost_centers(struct req *);
+int	h_client_vendors(struct req *);
+int	h_client_vendor_roles(struct req *);
+int	h_client_hub_managers(struct req *);
+int	h_client_billing_accounts(struct req *);
+int	h_client_invoices_pending(struct req *);
+int	h_client_invoices_history(struct req *);
+int	h_client_orders_view(struct req *);
+int	h_client_coverage(struct req *);
+int	h_client_coverage_stats(struct req *);
+int	h_client_dashboard(struct req *);
+int	h_client_reorders(struct req *);
+int	h_client_current_bill(struct req *);
+int	h_client_savings(struct req *);
+int	h_client_spend(struct req *);
+/* The tenant operator's reads (h_client.c), admin actors only. */
+int	h_tenant_businesses(struct req *);
+int	h_tenant_vendors(struct req *);
+int	h_tenant_staff(struct req *);
+int	h_tenant_orders(struct req *);
 
 #endif

@@ -5,7 +5,9 @@
  * database handle, then serves one request at a time on fd 0 (the
  * listening socket spawn-fcgi hands over) until SIGTERM or SIGINT.
  * Each request goes through dispatch(): route, identity and actor
- * checks, query string, content type, handler; its response is written
+ * checks, query string, content type, Idempotency-Key (ROUTE_IDEMPOTENT:
+ * idem_begin() before and idem_finish() after the handler, which then
+ * runs inside one transaction), handler; its response is written
  * whole, one access line is logged, and the arena is reset.
  */
 #include "config.h"
@@ -25,6 +27,7 @@
 #include "conf.h"
 #include "db.h"
 #include "err.h"
+#include "idem.h"
 #include "log.h"
 #include "req.h"
 #include "resp.h"
@@ -175,6 +178,7 @@ static void
 dispatch(const struct app *app, struct req *r)
 {
 	const struct route	*route;
+	struct idem		 idem;
 	const char		*msg;
 	char			*scratch;
 	char			 allow[APP_ALLOWMAX];
@@ -221,22 +225,27 @@ dispatch(const struct app *app, struct req *r)
 		return;
 	}
 
+	/* Idempotent routes run inside idem's transaction (idem.h). */
+	if ((route->flags & ROUTE_IDEMPOTENT) &&
+	    idem_begin(r, &idem) == IDEM_ANSWERED)
+		return;
+
 	e = route->handler(r);
 	if (e < 0 || e >= ERR__MAX) {
 		log_msg(LOGLV_ERROR, "handler returned an unknown error",
 		    "%s %s: %d", route->method, route->pattern, e);
 		e = ERR_INTERNAL;
 	}
-	if (e != ERR_OK) {
+	if (e != ERR_OK)
 		resp_error(r->resp, e, r->err_message, r->err_details,
 		    r->request_id);
-		return;
-	}
-	if (r->resp->status == 0) {
+	else if (r->resp->status == 0) {
 		log_msg(LOGLV_ERROR, "handler set no response", "%s %s",
 		    route->method, route->pattern);
 		resp_error(r->resp, ERR_INTERNAL, NULL, NULL, r->request_id);
 	}
+	if (route->flags & ROUTE_IDEMPOTENT)
+		idem_finish(r, &idem);
 }
 
 static double

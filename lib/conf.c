@@ -152,6 +152,11 @@ static const struct conf_def defs[CONF__MAX] = {
 	[CONF_SAVINGS_REFERENCE_PCT] = INT("savings_reference_pct", "20", 0,
 	    1000, "percent above the billed rate assumed as the market rate "
 	    "of a role without a reference rate (savings)"),
+	[CONF_STAFF_CLOCK_IN_WINDOW_MINUTES] = INT(
+	    "staff_clock_in_window_minutes", "30", 0, 1440,
+	    "minutes before a shift's start when clock-in opens"),
+	[CONF_IDEMPOTENCY_TTL_HOURS] = INT("idempotency_ttl_hours", "24", 1,
+	    720, "hours an Idempotency-Key and its stored answer are kept"),
 };
 
 #undef STR

@@ -24,6 +24,7 @@ struct req;
 #define ROUTE_CLIENT	0x04	/* caller must be a client actor, else 403 */
 #define ROUTE_STAFF	0x08	/* caller must be a staff actor, else 403 */
 #define ROUTE_ADMIN	0x10	/* caller must be an admin actor, else 403 */
+#define ROUTE_IDEMPOTENT 0x20	/* Idempotency-Key; one transaction (idem.h) */
 
 struct route {
 	const char	*method;	/* "GET", "POST", ... */

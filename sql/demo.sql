@@ -655,3 +655,25 @@ SELECT o.tenant_id, NULL, 'demo.seed', 'order', o.id::text,
 FROM orders o
 WHERE o.tenant_id = pg_temp.id('1')
 ORDER BY o.order_number;
+
+-- ---------------------------------------------------------------------
+-- Staff side (the staff read models): two more workers who sign in by
+-- phone (demo-staff-luis: Luis Ortega, confirmed on the New York shift
+-- that starts in an hour; demo-staff-jordan: Jordan Lee, clocked in at
+-- the Auckland hub now), and an extra evening for Sam seven days from
+-- today (New York) so that the bartender position of ORD-1009 (+7 days,
+-- 17:00-23:00) is open to Sam whatever the weekday.
+INSERT INTO local_accounts (uid, email, phone, password_hash) VALUES
+	('demo-staff-luis', NULL, '+15555550103', NULL),
+	('demo-staff-jordan', NULL, '+15555550105', NULL);
+INSERT INTO users (id, tenant_id, provider, provider_uid, actor, staff_id,
+    phone, display_name) VALUES
+	(pg_temp.id('407'), pg_temp.id('1'), 'local', 'demo-staff-luis',
+	 'staff', pg_temp.id('303'), '+15555550103', 'Luis Ortega'),
+	(pg_temp.id('408'), pg_temp.id('1'), 'local', 'demo-staff-jordan',
+	 'staff', pg_temp.id('305'), '+15555550105', 'Jordan Lee');
+INSERT INTO staff_availability_exceptions (id, tenant_id, staff_id, day,
+    available, start_time, end_time, reason) VALUES
+	(pg_temp.id('3043'), pg_temp.id('1'), pg_temp.id('301'),
+	 (now() AT TIME ZONE 'America/New_York')::date + 7, true, '12:00',
+	 '23:30', 'Extra evening');

@@ -1198,63 +1198,37 @@ END_TEST
 /* ----------------------------------------------------------- sign-out */
 
 /*
- * Sign out through route with tok (valid for path beforehand), then check
- * revocation on path and on /auth/session.
+ * Let every auth worker see (and cache) tok on path, then sign out
+ * through route with it; *t0 is when.
  */
 static void
-sign_out_revokes(const char *route, const char *tok, const char *path)
+sign_out_now(const char *route, const char *tok, const char *path,
+    double *t0)
 {
 	struct http_res	 res;
-	double		 t0;
 	int		 i;
 
-	/* Let every auth worker see (and cache) the token first. */
 	for (i = 0; i < 10; i++)
 		ck_assert_int_eq(status_of(path, tok), 200);
-	t0 = now_s();
+	*t0 = now_s();
 	auth_post(route, tok, NULL, &res);
 	assert_json(&res, 200);
 	ck_assert(json_object_get_boolean(json_object_object_get(
 	    http_json(&res), "signedOut")));
 	http_res_free(&res);
+}
+
+/* After sign_out_now(): tok is refused on path and /auth/session. */
+static void
+assert_signed_out(const char *tok, const char *path, double t0)
+{
+	struct http_res	 res;
+
 	assert_refused_within_cache(path, tok, t0, 401, "TOKEN_REVOKED", 0);
 	get_as("/auth/session", tok, &res);
 	assert_envelope(&res, 401, "TOKEN_REVOKED");
 	http_res_free(&res);
 }
-
-START_TEST(test_sign_out_any)
-{
-	char	 email[128];
-	char	*tok, *tok2;
-
-	tok = new_client(email, sizeof(email), NULL);
-	sign_out_revokes("/auth/sign-out", tok, "/query/client/session");
-	/* A sign-in afterwards gets a working token. */
-	nap(1100);
-	tok2 = sign_in(email, NEW_PASSWORD, NULL);
-	ck_assert_int_eq(status_of("/query/client/session", tok2), 200);
-	mem_free(tok2);
-	mem_free(tok);
-}
-END_TEST
-
-START_TEST(test_sign_out_client)
-{
-	char	 email[128];
-	char	*tok, *tok2, *rt;
-
-	mem_free(new_client(email, sizeof(email), NULL));
-	tok = sign_in(email, NEW_PASSWORD, &rt);
-	tok2 = sign_in(email, NEW_PASSWORD, NULL);
-	sign_out_revokes("/auth/client/sign-out", tok, "/query/client/session");
-	/* Every token issued before is refused, not only the caller's. */
-	ck_assert_int_eq(status_of("/query/client/session", tok2), 401);
-	mem_free(rt);
-	mem_free(tok2);
-	mem_free(tok);
-}
-END_TEST
 
 /*
  * A token of the demo staff member, signed as krow-auth signs (the phone
@@ -1270,15 +1244,48 @@ staff_token(void)
 	return tok;
 }
 
-START_TEST(test_sign_out_staff)
+/*
+ * The three sign-out routes, each revoking every token issued before it.
+ * They sign out one after the other, so that one cache window covers all
+ * three checks.
+ */
+START_TEST(test_sign_out_routes)
 {
-	char	*tok;
+	char	 email1[128], email2[128];
+	char	*any, *client, *client2, *staff, *after;
+	double	 t_any, t_client, t_staff;
+	int	 i;
 
-	tok = staff_token();
-	sign_out_revokes("/auth/staff/sign-out", tok, "/query/staff/session");
-	mem_free(tok);
-	/* Later tests sign the staff in: leave the second of the sign-out. */
+	any = new_client(email1, sizeof(email1), NULL);
+	mem_free(new_client(email2, sizeof(email2), NULL));
+	client = sign_in(email2, NEW_PASSWORD, NULL);
+	client2 = sign_in(email2, NEW_PASSWORD, NULL);
+	staff = staff_token();
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(status_of("/query/client/session", client2),
+		    200);
+
+	sign_out_now("/auth/sign-out", any, "/query/client/session", &t_any);
+	sign_out_now("/auth/client/sign-out", client, "/query/client/session",
+	    &t_client);
+	sign_out_now("/auth/staff/sign-out", staff, "/query/staff/session",
+	    &t_staff);
+	assert_signed_out(any, "/query/client/session", t_any);
+	assert_signed_out(client, "/query/client/session", t_client);
+	assert_signed_out(staff, "/query/staff/session", t_staff);
+	/* Every token issued before is refused, not only the caller's. */
+	assert_refused_within_cache("/query/client/session", client2,
+	    t_client, 401, "TOKEN_REVOKED", 0);
+
+	/* A sign-in afterwards gets a working token. */
 	nap(1100);
+	after = sign_in(email1, NEW_PASSWORD, NULL);
+	ck_assert_int_eq(status_of("/query/client/session", after), 200);
+	mem_free(after);
+	mem_free(staff);
+	mem_free(client2);
+	mem_free(client);
+	mem_free(any);
 }
 END_TEST
 
@@ -1318,67 +1325,71 @@ END_TEST
 
 /* ------------------------------------------------- users that change */
 
-START_TEST(test_deleted_user_token)
+/* Delete the users row uid (the audit trail keeps its events). */
+static void
+delete_user(const char *uid)
 {
-	char		 email[128], uid[UUID_STRLEN + 1];
-	char		*tok;
+	static const char *const sql[] = {
+		"BEGIN",
+		"UPDATE audit_events SET actor_user_id = NULL"
+		" WHERE actor_user_id = $1::uuid",
+		"DELETE FROM users WHERE id = $1::uuid",
+		"COMMIT",
+	};
 	PGconn		*c;
 	PGresult	*r;
-	const char	*params[1];
-	double		 t0;
-	int		 i;
+	size_t		 i;
 
-	tok = new_client(email, sizeof(email), uid);
-	for (i = 0; i < 10; i++)
-		ck_assert_int_eq(status_of("/query/client/session", tok), 200);
-	/* Delete the users row (the audit trail keeps the events). */
 	c = db_open();
-	params[0] = uid;
-	r = PQexec(c, "BEGIN");
-	ck_assert(PQresultStatus(r) == PGRES_COMMAND_OK);
-	PQclear(r);
-	r = PQexecParams(c, "UPDATE audit_events SET actor_user_id = NULL"
-	    " WHERE actor_user_id = $1::uuid", 1, NULL, params, NULL, NULL, 0);
-	ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "%s",
-	    PQerrorMessage(c));
-	PQclear(r);
-	r = PQexecParams(c, "DELETE FROM users WHERE id = $1::uuid", 1, NULL,
-	    params, NULL, NULL, 0);
-	ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK &&
-	    strcmp(PQcmdTuples(r), "1") == 0, "delete: %s",
-	    PQerrorMessage(c));
-	PQclear(r);
-	r = PQexec(c, "COMMIT");
-	ck_assert(PQresultStatus(r) == PGRES_COMMAND_OK);
-	PQclear(r);
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		r = PQexecParams(c, sql[i], strchr(sql[i], '$') != NULL ? 1 : 0,
+		    NULL, &uid, NULL, NULL, 0);
+		ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s",
+		    sql[i], PQerrorMessage(c));
+		if (i == 2)
+			ck_assert_str_eq(PQcmdTuples(r), "1");
+		PQclear(r);
+	}
 	PQfinish(c);
-	t0 = now_s();
-	assert_refused_within_cache("/query/client/session", tok, t0, 401,
-	    "UNAUTHENTICATED", 404);
-	mem_free(tok);
 }
-END_TEST
 
-START_TEST(test_disabled_user_token)
+/*
+ * Valid tokens of users changed behind krow-auth's back: one deleted
+ * (401), one disabled (403).  Both changes at once, so that one cache
+ * window covers both checks.
+ */
+START_TEST(test_changed_users)
 {
 	struct http_res	 res;
-	char		 email[128], uid[UUID_STRLEN + 1];
-	char		*tok;
+	char		 email1[128], email2[128];
+	char		 gone_id[UUID_STRLEN + 1], off_id[UUID_STRLEN + 1];
+	char		*gone, *off;
 	double		 t0;
 	int		 i;
 
-	tok = new_client(email, sizeof(email), uid);
-	for (i = 0; i < 10; i++)
-		ck_assert_int_eq(status_of("/query/client/session", tok), 200);
+	gone = new_client(email1, sizeof(email1), gone_id);
+	off = new_client(email2, sizeof(email2), off_id);
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(status_of("/query/client/session", gone), 200);
+		ck_assert_int_eq(status_of("/query/client/session", off), 200);
+	}
+	delete_user(gone_id);
 	mem_free(db_value("UPDATE users SET status = 'disabled'"
-	    " WHERE id = $1::uuid", uid, NULL));
+	    " WHERE id = $1::uuid", off_id, NULL));
 	t0 = now_s();
-	assert_refused_within_cache("/query/client/session", tok, t0, 403,
+	/* Until a worker's cache forgets it, the pool finds no user: 404. */
+	assert_refused_within_cache("/query/client/session", gone, t0, 401,
+	    "UNAUTHENTICATED", 404);
+	assert_refused_within_cache("/query/client/session", off, t0, 403,
 	    "ACCOUNT_DISABLED", 0);
-	get_as("/auth/session", tok, &res);
+	get_as("/auth/session", off, &res);
 	assert_envelope(&res, 403, "ACCOUNT_DISABLED");
 	http_res_free(&res);
-	mem_free(tok);
+	get_as("/auth/session", gone, &res);
+	assert_envelope(&res, 401, "UNAUTHENTICATED");
+	http_res_free(&res);
+	mem_free(off);
+	mem_free(gone);
 }
 END_TEST
 
@@ -1598,15 +1609,12 @@ auth_suite(void)
 	tcase_add_test(tc, test_phone_start_throttled);
 
 	tc = tcase(s, "sign_out", 60);
-	tcase_add_test(tc, test_sign_out_any);
-	tcase_add_test(tc, test_sign_out_client);
-	tcase_add_test(tc, test_sign_out_staff);
+	tcase_add_test(tc, test_sign_out_routes);
 	tcase_add_test(tc, test_sign_out_wrong_actor);
 	tcase_add_test(tc, test_sign_out_garbage_token);
 
 	tc = tcase(s, "users", 60);
-	tcase_add_test(tc, test_deleted_user_token);
-	tcase_add_test(tc, test_disabled_user_token);
+	tcase_add_test(tc, test_changed_users);
 
 	tc = tcase(s, "jwks", 60);
 	tcase_add_test(tc, test_jwks_kid);

@@ -5,11 +5,13 @@
 # Starts, each in a temporary state folder with contrib/krow-stack:
 #   - the local stack: PostgreSQL, the four pools and nginx on a free
 #     loopback port, with the demo data and the local auth provider;
-#     t/check_db, t/check_http and t/check_auth run against it;
+#     t/check_db, t/check_http, t/check_client, t/check_staff,
+#     t/check_commands and t/check_auth run against it;
 #   - the Firebase Auth Emulator (npm firebase-tools, pinned in
 #     t/firebase/package.json; installed with `npm ci` when missing) on
 #     free loopback ports, and a second stack whose krow-auth uses it
-#     (auth_provider = firebase); t/check_firebase runs against that one.
+#     (auth_provider = firebase); t/check_firebase runs against that one,
+#     in the background while the local stack's suites run.
 #     Its firebase.json is generated in the state folder with free ports
 #     (t/firebase/firebase.json holds the same settings with the usual
 #     fixed ports, for running the emulator by hand).
@@ -58,18 +60,21 @@ if [ -n "$missing" ]; then
 	exit 77
 fi
 
-# A loopback port nothing listens on, and none handed out before.
+# Set the variable named $1 to a loopback port nothing listens on, and
+# none handed out before (not in a subshell: "taken" must be kept).  The
+# range stays below Linux's ephemeral ports (32768 and up), which the
+# many client connections of a run take and release all the time.
 taken=" "
 free_port() {
 	local p i
 	for i in $(seq 1 200); do
-		p=$((20000 + (RANDOM * 32768 + RANDOM + i) % 30000))
+		p=$((20000 + (RANDOM * 32768 + RANDOM + i) % 12000))
 		case $taken in
 		*" $p "*)	continue ;;
 		esac
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			taken="$taken$p "
-			printf '%s\n' "$p"
+			printf -v "$1" '%s' "$p"
 			return 0
 		fi
 	done
@@ -84,6 +89,7 @@ status=1
 done_cleanup=0
 test_pid=""
 prep_pid=""
+fb_pid=""
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 show_logs() {
@@ -121,6 +127,16 @@ cleanup() {
 	if [ -n "$test_pid" ]; then
 		kill -TERM "$test_pid" 2>/dev/null || true
 		wait "$test_pid" 2>/dev/null || true
+	fi
+	if [ -n "$fb_pid" ]; then
+		# The Firebase suite in the background, and its test program.
+		if [ -f "$emu/check_firebase.pid" ]; then
+			kill -TERM "$(cat "$emu/check_firebase.pid")" \
+			    2>/dev/null || true
+		fi
+		kill -TERM "$fb_pid" 2>/dev/null || true
+		wait "$fb_pid" 2>/dev/null || true
+		cat "$emu/check_firebase.out" 2>/dev/null || true
 	fi
 	if [ -n "$prep_pid" ]; then
 		# An install or start still running: it records the pid
@@ -188,12 +204,15 @@ firebase_dir() {
 }
 
 # Install firebase-tools (npm ci, from the lock file) unless node_modules
-# is there and as new as the lock file.  Scripts are not run: the native
-# add-ons they build are not needed by the auth emulator.
+# holds an install of this very lock file (its SHA-1, recorded after the
+# install).  Scripts are not run: the native add-ons they build are not
+# needed by the auth emulator.
 firebase_install() {
-	local d=$1 lock=$1/node_modules/.package-lock.json
-	if [ -x "$d/node_modules/.bin/firebase" ] && [ -f "$lock" ] &&
-	    ! [ "$d/package-lock.json" -nt "$lock" ]; then
+	local d=$1 sum
+	sum=$(sha1sum <"$d/package-lock.json")
+	if [ -x "$d/node_modules/.bin/firebase" ] &&
+	    [ "$(cat "$d/node_modules/.krow-lock-sha1" 2>/dev/null)" = "$sum" ]
+	then
 		return 0
 	fi
 	say "installing firebase-tools in $d (npm ci)"
@@ -203,6 +222,7 @@ firebase_install() {
 		tail -n 20 "$emu/npm.log" >&2
 		return 1
 	}
+	printf '%s\n' "$sum" >"$d/node_modules/.krow-lock-sha1"
 }
 
 # Install (when needed) and start the emulator; returns once its pid is
@@ -249,9 +269,9 @@ emulator_ready() {
 mkdir -p "$emu"
 fb_skip=$(firebase_unusable)
 if [ -z "$fb_skip" ]; then
-	EMU_AUTH_PORT=$(free_port)
-	EMU_HUB_PORT=$(free_port)
-	EMU_LOG_PORT=$(free_port)
+	free_port EMU_AUTH_PORT
+	free_port EMU_HUB_PORT
+	free_port EMU_LOG_PORT
 	# In the background: the install and the start take a while, the
 	# stacks start meanwhile.
 	emulator_start &
@@ -260,7 +280,8 @@ fi
 
 # -------------------------------------------------------------- stacks
 
-port=$(free_port)
+port=""
+free_port port
 say "state $state, http port $port"
 "$stack" init "$state/stack" --demo --port "$port" \
     --bindir "$builddir" --srcdir "$srcdir"
@@ -271,7 +292,7 @@ say "state $state, http port $port"
 # restart of its pools by the tests keeps them.
 fbstack_start() {
 	local fbport
-	fbport=$(free_port)
+	free_port fbport
 	say "firebase stack: http port $fbport, emulator port $EMU_AUTH_PORT"
 	"$stack" init "$state/fbstack" --demo --port "$fbport" \
 	    --bindir "$builddir" --srcdir "$srcdir" &&
@@ -294,8 +315,13 @@ fi
 # state folder $2 (and the variables given after it, NAME=VALUE); 0 when
 # it passed or was skipped (77).
 run_test() {
-	local t=$1 st=$2 rc=0 key value
+	local t=$1 st=$2 rc=0 key value t0=$SECONDS
 	shift 2
+	if [ ! -x "$builddir/t/$t" ]; then
+		say "t/$t is not built here (not a check program of this" \
+		    "Makefile): skipped"
+		return 0
+	fi
 	say "running t/$t"
 	(
 		while IFS='=' read -r key value; do
@@ -309,46 +335,72 @@ run_test() {
 	) &
 	# In the background, so that a signal is handled at once.
 	test_pid=$!
+	if [ -n "${RUN_TEST_PIDFILE:-}" ]; then
+		echo "$test_pid" >"$RUN_TEST_PIDFILE"
+	fi
 	wait "$test_pid" || rc=$?
 	test_pid=""
 	case $rc in
-	0)	say "t/$t passed" ;;
+	0)	say "t/$t passed ($((SECONDS - t0)) s)" ;;
 	77)	say "t/$t skipped"; rc=0 ;;
-	*)	say "t/$t FAILED" ;;
+	*)	say "t/$t FAILED ($((SECONDS - t0)) s)" ;;
 	esac
 	return "$rc"
 }
 
 failed=0
-for t in check_db check_http check_auth; do
-	run_test "$t" "$state/stack" || failed=1
-done
 
+# t/check_firebase runs on its own stack while the local stack's suites
+# run (they spend most of their time waiting out cache windows); its
+# output is shown when it is done.
+fb_pid=""
 if [ -n "$fb_skip" ]; then
 	say "SKIP t/check_firebase: $fb_skip"
 else
 	emu_ok=1
 	wait "$prep_pid" || emu_ok=0
 	prep_pid=""
-	if [ "$emu_ok" = 1 ] && ! emulator_ready; then
-		say "the Firebase Auth Emulator did not answer within 90 s:"
-		tail -n 30 "$emu/emulator.log" || true
-		emu_ok=0
-	fi
 	if [ "$fb_stack_ok" = 0 ]; then
 		say "t/check_firebase FAILED: the Firebase stack did not start"
 		failed=1
-	elif [ "$emu_ok" = 1 ]; then
+	elif [ "$emu_ok" = 0 ]; then
+		say "t/check_firebase FAILED: the Firebase Auth Emulator did" \
+		    "not start (logs: $emu)"
+		failed=1
+	else
 		fburl=$("$stack" env "$state/fbstack" |
 		    sed -n 's/^KROW_TEST_URL=//p')
-		run_test check_firebase "$state/fbstack" \
-		    "KROW_TEST_FIREBASE_URL=$fburl" \
-		    "KROW_TEST_EMULATOR=http://127.0.0.1:$EMU_AUTH_PORT" \
-		    "KROW_TEST_FIREBASE_PROJECT=$FB_PROJECT" || failed=1
-	else
-		say "t/check_firebase FAILED: no emulator"
-		failed=1
+		(
+			if ! emulator_ready; then
+				say "the Firebase Auth Emulator did not answer" \
+				    "within 90 s:"
+				tail -n 30 "$emu/emulator.log" || true
+				say "t/check_firebase FAILED"
+				exit 1
+			fi
+			RUN_TEST_PIDFILE="$emu/check_firebase.pid" \
+			    run_test check_firebase "$state/fbstack" \
+			    "KROW_TEST_FIREBASE_URL=$fburl" \
+			    "KROW_TEST_EMULATOR=http://127.0.0.1:$EMU_AUTH_PORT" \
+			    "KROW_TEST_FIREBASE_PROJECT=$FB_PROJECT"
+		) >"$emu/check_firebase.out" 2>&1 &
+		fb_pid=$!
+		say "t/check_firebase started in the background"
 	fi
+fi
+
+# check_auth last: it changes the stack's settings (and restores them).
+for t in check_db check_http check_client check_staff check_commands \
+    check_auth; do
+	run_test "$t" "$state/stack" || failed=1
+done
+
+if [ -n "$fb_pid" ]; then
+	fb_rc=0
+	wait "$fb_pid" || fb_rc=$?
+	fb_pid=""
+	cat "$emu/check_firebase.out"
+	[ "$fb_rc" = 0 ] || failed=1
 fi
 
 # Stop the stacks now, so that the programs exit and a sanitizer build

@@ -201,6 +201,322 @@
 	" ELSE " P "::timestamptz + interval '1 microsecond' END)"
 
 /*
+ * Fragments shared by the staff statements.  $1 tenant, $2 staff, $3
+ * user come first in each.
+ *
+ * ME_STAFF: "me", the caller when it is an active staff user of the
+ * tenant whose staff row is $2 (no row otherwise: nothing is visible).
+ */
+#define ME_STAFF \
+	"WITH me AS (SELECT s.id, s.vendor_id, s.status AS staff_status" \
+	" FROM users u JOIN staff s ON s.id = u.staff_id" \
+	" AND s.tenant_id = u.tenant_id" \
+	" WHERE u.id = $3::uuid AND u.tenant_id = $1::uuid" \
+	" AND u.staff_id = $2::uuid AND u.actor = 'staff'" \
+	" AND u.status = 'active')"
+/* The columns that a shift row of the staff reads carries (MINE, OPENPOS). */
+#define SHIFT_COLS \
+	"sid, starts_at, ends_at, break_minutes, sstatus, snotes, oid," \
+	" order_number, title, onotes, hid, hub_name, time_zone," \
+	" address_line1, address_line2, city, region, postal_code, country," \
+	" latitude, longitude, geofence_radius_m, clock_in_methods, bid," \
+	" business_name, pid, pay_rate_cents, currency, rid, role_code," \
+	" role_name"
+#define SHIFT_SRC \
+	" s.id AS sid, s.starts_at, s.ends_at, s.break_minutes," \
+	" s.status AS sstatus, s.notes AS snotes, o.id AS oid," \
+	" o.order_number, o.title, o.notes AS onotes, h.id AS hid," \
+	" h.name AS hub_name, h.time_zone, h.address_line1, h.address_line2," \
+	" h.city, h.region, h.postal_code, h.country, h.latitude," \
+	" h.longitude, h.geofence_radius_m, h.clock_in_methods," \
+	" b.id AS bid, b.name AS business_name, sp.id AS pid," \
+	" sp.pay_rate_cents, sp.currency, r.id AS rid, r.role_code," \
+	" r.name AS role_name"
+#define SHIFT_JOINS \
+	" JOIN orders o ON o.id = s.order_id AND o.tenant_id = s.tenant_id" \
+	" JOIN hubs h ON h.id = s.hub_id AND h.tenant_id = s.tenant_id" \
+	" JOIN businesses b ON b.id = s.business_id" \
+	" AND b.tenant_id = s.tenant_id"
+/*
+ * MINE: "mine", every assignment of the caller with its shift, order,
+ * hub, business, position and role, and the minutes worked on it.
+ */
+#define MINE \
+	", mine AS (SELECT a.id AS aid, a.status AS astatus, a.applied_at," \
+	" a.assigned_at, a.confirmed_at, a.checked_in_at, a.checked_out_at," \
+	" a.completed_at, a.declined_at, a.cancelled_at, a.cancel_reason," \
+	" o.status AS ostatus, tw.worked," SHIFT_SRC \
+	" FROM me JOIN assignments a ON a.staff_id = me.id" \
+	" AND a.tenant_id = $1::uuid" \
+	" JOIN shifts s ON s.id = a.shift_id AND s.tenant_id = a.tenant_id" \
+	SHIFT_JOINS \
+	" JOIN shift_positions sp ON sp.id = a.position_id" \
+	" AND sp.tenant_id = a.tenant_id" \
+	" JOIN vendor_roles r ON r.id = sp.vendor_role_id" \
+	" LEFT JOIN LATERAL (SELECT sum(te.worked_minutes) AS worked" \
+	" FROM time_entries te WHERE te.assignment_id = a.id" \
+	" AND te.status <> 'voided') tw ON true)"
+/* A live assignment whose shift and order still stand. */
+#define MINE_LIVE \
+	"m.sstatus <> 'cancelled' AND m.ostatus <> 'cancelled'"
+/*
+ * AVAIL: "az", the caller's availability zone (that of its first weekly
+ * row; UTC without one) and whether it has a weekly pattern at all.
+ */
+#define AVAIL \
+	", az AS (SELECT coalesce((SELECT w.time_zone FROM staff_availability" \
+	" w, me WHERE w.staff_id = me.id ORDER BY w.day_of_week," \
+	" w.start_time LIMIT 1), 'UTC') AS tz," \
+	" EXISTS (SELECT 1 FROM staff_availability w, me" \
+	" WHERE w.staff_id = me.id) AS has)"
+/*
+ * Whether the caller (me, az) is available from S to E.  The rules, in
+ * this order, on the day of S in the caller's zone:
+ *   1. an exception that marks the day unavailable: not available;
+ *   2. an exception that gives other hours: S..E must fit in them;
+ *   3. no weekly pattern at all: available (nothing was said);
+ *   4. otherwise S..E must fit in one weekly window of that weekday
+ *      (in the window's own zone); a shift that runs past the end of
+ *      the window, midnight included, does not fit.
+ */
+#define AZ_DAY(S) "(" S " AT TIME ZONE az.tz)::date"
+#define AVAILABLE(S, E) \
+	"(CASE WHEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
+	" WHERE e.staff_id = me.id AND e.day = " AZ_DAY(S) \
+	" AND NOT e.available) THEN false" \
+	" WHEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
+	" WHERE e.staff_id = me.id AND e.day = " AZ_DAY(S) ")" \
+	" THEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
+	" WHERE e.staff_id = me.id AND e.day = " AZ_DAY(S) \
+	" AND e.available AND (" S " AT TIME ZONE az.tz)::time >=" \
+	" e.start_time AND (" E " AT TIME ZONE az.tz) <= e.day + e.end_time)" \
+	" WHEN NOT az.has THEN true" \
+	" ELSE EXISTS (SELECT 1 FROM staff_availability w" \
+	" WHERE w.staff_id = me.id AND w.day_of_week =" \
+	" extract(dow FROM " S " AT TIME ZONE w.time_zone)" \
+	" AND (" S " AT TIME ZONE w.time_zone)::time >= w.start_time" \
+	" AND (" E " AT TIME ZONE w.time_zone) <=" \
+	" (" S " AT TIME ZONE w.time_zone)::date + w.end_time) END)"
+/*
+ * OPENPOS (after ME_STAFF and AVAIL): "openpos", the positions the caller
+ * could apply for: of its vendor, for a role it holds, on an open shift
+ * of an open order of a business that approved the vendor, not started
+ * yet, with a free slot, on a shift where it has no assignment (in any
+ * state), not overlapping a live assignment of its own, within its
+ * availability (AVAILABLE); an inactive worker gets none.
+ */
+#define OPENPOS \
+	", openpos AS (SELECT " SHIFT_SRC ", sp.headcount - f.filled" \
+	" AS open_slots" \
+	" FROM me CROSS JOIN az" \
+	" JOIN shift_positions sp ON sp.vendor_id = me.vendor_id" \
+	" AND sp.tenant_id = $1::uuid AND sp.status = 'open'" \
+	" JOIN staff_roles x ON x.staff_id = me.id" \
+	" AND x.vendor_role_id = sp.vendor_role_id" \
+	" JOIN vendor_roles r ON r.id = sp.vendor_role_id" \
+	" AND r.status = 'active'" \
+	" JOIN shifts s ON s.id = sp.shift_id AND s.tenant_id = sp.tenant_id" \
+	SHIFT_JOINS \
+	" JOIN business_vendors bv ON bv.business_id = s.business_id" \
+	" AND bv.vendor_id = me.vendor_id AND bv.status = 'approved'" \
+	" CROSS JOIN LATERAL (SELECT count(*) AS filled FROM assignments a" \
+	" WHERE a.position_id = sp.id AND a.status IN " FILLED ") f" \
+	" WHERE me.staff_status = 'active' AND s.status = 'open'" \
+	" AND o.status = 'open' AND s.starts_at > now()" \
+	" AND f.filled < sp.headcount" \
+	" AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = s.id" \
+	" AND a.staff_id = me.id)" \
+	" AND NOT EXISTS (SELECT 1 FROM assignments a JOIN shifts s2" \
+	" ON s2.id = a.shift_id WHERE a.staff_id = me.id AND a.status IN" \
+	" ('applied', 'assigned', 'confirmed', 'checked_in', 'checked_out')" \
+	" AND s2.status <> 'cancelled' AND s2.starts_at < s.ends_at" \
+	" AND s2.ends_at > s.starts_at)" \
+	" AND " AVAILABLE("s.starts_at", "s.ends_at") ")"
+/* Scheduled minutes of shift row p less its break. */
+#define PAID_MIN \
+	"greatest(0, (extract(epoch FROM p.ends_at - p.starts_at) / 60)" \
+	"::integer - p.break_minutes)"
+/* The members of a shift row p that every staff shift item carries. */
+#define SHIFT_MEMBERS \
+	"'shiftId', p.sid, 'orderNumber', p.order_number, 'title', p.title," \
+	" 'shiftStatus', p.sstatus," \
+	" 'startsAt', " TS("p.starts_at") ", 'endsAt', " TS("p.ends_at") "," \
+	" 'localDate', (p.starts_at AT TIME ZONE p.time_zone)::date," \
+	" 'localStartTime', to_char(p.starts_at AT TIME ZONE p.time_zone," \
+	" 'HH24:MI'), 'localEndTime', to_char(p.ends_at AT TIME ZONE" \
+	" p.time_zone, 'HH24:MI')," \
+	" 'crossesMidnight', ((p.ends_at - interval '1 microsecond')" \
+	" AT TIME ZONE p.time_zone)::date > (p.starts_at AT TIME ZONE" \
+	" p.time_zone)::date," \
+	" 'breakMinutes', p.break_minutes, 'paidMinutes', " PAID_MIN "," \
+	" 'business', json_build_object('businessId', p.bid, 'name'," \
+	" p.business_name)," \
+	" 'role', json_build_object('roleId', p.rid, 'roleCode', p.role_code," \
+	" 'name', p.role_name)," \
+	" 'payRateCents', p.pay_rate_cents, 'currency', p.currency," \
+	" 'estimatedPayCents', round(" PAID_MIN " * p.pay_rate_cents / 60.0)" \
+	"::bigint"
+#define HUB_SHORT \
+	"json_build_object('hubId', p.hid, 'name', p.hub_name," \
+	" 'city', p.city, 'timeZone', p.time_zone)"
+#define HUB_FULL \
+	"json_build_object('hubId', p.hid, 'name', p.hub_name," \
+	" 'address', json_build_object('line1', p.address_line1," \
+	" 'line2', p.address_line2, 'city', p.city, 'region', p.region," \
+	" 'postalCode', p.postal_code, 'country', p.country)," \
+	" 'timeZone', p.time_zone, 'location', CASE WHEN p.latitude IS NULL" \
+	" THEN NULL ELSE json_build_object('latitude', p.latitude," \
+	" 'longitude', p.longitude) END," \
+	" 'geofenceRadiusMeters', p.geofence_radius_m," \
+	" 'clockInMethods', to_json(p.clock_in_methods))"
+/* The caller's side of an assignment row p. */
+#define ASSIGN_MEMBERS \
+	"'assignmentId', p.aid, 'status', p.astatus," \
+	" 'appliedAt', " TS("p.applied_at") "," \
+	" 'assignedAt', " TS("p.assigned_at") "," \
+	" 'confirmedAt', " TS("p.confirmed_at") "," \
+	" 'checkedInAt', " TS("p.checked_in_at") "," \
+	" 'checkedOutAt', " TS("p.checked_out_at") "," \
+	" 'completedAt', " TS("p.completed_at") "," \
+	" 'cancelledAt', " TS("coalesce(p.cancelled_at, p.declined_at)") "," \
+	" 'cancelReason', p.cancel_reason, 'workedMinutes', p.worked," \
+	" 'earnedCents', round(p.worked * p.pay_rate_cents / 60.0)::bigint"
+#define ASSIGN_OBJ \
+	"json_build_object(" SHIFT_MEMBERS ", 'hub', " HUB_SHORT ", " \
+	ASSIGN_MEMBERS ")"
+/* A page of mine where W holds, by start (ASC) or latest first (DESC). */
+#define MINE_PAGE_ASC(W) \
+	ME_STAFF MINE ", page AS (SELECT * FROM mine m WHERE (" W ")" \
+	" AND ($5::text IS NULL OR" \
+	" (m.starts_at, m.aid) > ($5::timestamptz, $6::uuid))" \
+	" ORDER BY m.starts_at, m.aid LIMIT $4::integer + 1)" \
+	" SELECT json_build_object(" \
+	PAGE(ASSIGN_OBJ, "p.starts_at, p.aid", \
+	TSK("p.starts_at") ", p.aid::text", "$4::integer") ")::text"
+#define MINE_PAGE_DESC(W) \
+	ME_STAFF MINE ", page AS (SELECT * FROM mine m WHERE (" W ")" \
+	" AND ($5::text IS NULL OR" \
+	" (m.starts_at, m.aid) < ($5::timestamptz, $6::uuid))" \
+	" ORDER BY m.starts_at DESC, m.aid DESC LIMIT $4::integer + 1)" \
+	" SELECT json_build_object(" \
+	PAGE(ASSIGN_OBJ, "p.starts_at DESC, p.aid DESC", \
+	TSK("p.starts_at") ", p.aid::text", "$4::integer") ")::text"
+/*
+ * PROFILE_RULES (after ME_STAFF): "sec", one row per profile section of
+ * the caller: ord, section, required, items (rows it holds), missing
+ * (text[] of what is missing; empty when complete).  The rules of
+ * completeness, all here:
+ *   personal_info  first and last name, an email or a phone, date of
+ *                  birth, address (line 1, city, postal code, country),
+ *                  emergency contact (name and phone);
+ *   industries     at least one;
+ *   skills         at least one;
+ *   documents      an identity document (id card, passport or driver's
+ *                  license) and a tax form, each not rejected;
+ *   certificates   one not rejected and not expired;
+ *   bank_accounts  a default account;
+ *   availability   at least one weekly window;
+ *   benefits       optional: never missing, not counted.
+ * Deleted rows do not count; "today" is the UTC date.
+ */
+#define PROFILE_RULES \
+	", pr AS (SELECT st.first_name, st.last_name, st.email, st.phone," \
+	" p.date_of_birth, p.address_line1, p.city, p.postal_code," \
+	" p.country, p.emergency_contact_name, p.emergency_contact_phone" \
+	" FROM me JOIN staff st ON st.id = me.id" \
+	" LEFT JOIN staff_profiles p ON p.staff_id = me.id)," \
+	" cnt AS (SELECT" \
+	" (SELECT count(*) FROM staff_industries i WHERE i.staff_id = me.id)" \
+	" AS nind," \
+	" (SELECT count(*) FROM staff_skills k WHERE k.staff_id = me.id)" \
+	" AS nskill," \
+	" (SELECT count(*) FROM staff_documents d WHERE d.staff_id = me.id" \
+	" AND d.deleted_at IS NULL) AS ndoc," \
+	" EXISTS (SELECT 1 FROM staff_documents d WHERE d.staff_id = me.id" \
+	" AND d.deleted_at IS NULL AND d.status <> 'rejected' AND d.doc_type" \
+	" IN ('id_card', 'passport', 'drivers_license')) AS has_id," \
+	" EXISTS (SELECT 1 FROM staff_documents d WHERE d.staff_id = me.id" \
+	" AND d.deleted_at IS NULL AND d.status <> 'rejected'" \
+	" AND d.doc_type = 'tax_form') AS has_tax," \
+	" (SELECT count(*) FROM staff_certificates c WHERE c.staff_id = me.id" \
+	" AND c.deleted_at IS NULL) AS ncert," \
+	" EXISTS (SELECT 1 FROM staff_certificates c WHERE c.staff_id = me.id" \
+	" AND c.deleted_at IS NULL AND c.verification_status <> 'rejected'" \
+	" AND (c.expires_on IS NULL OR c.expires_on >= " TODAY("'UTC'") "))" \
+	" AS has_cert," \
+	" (SELECT count(*) FROM staff_bank_accounts ba" \
+	" WHERE ba.staff_id = me.id AND ba.deleted_at IS NULL) AS nbank," \
+	" EXISTS (SELECT 1 FROM staff_bank_accounts ba" \
+	" WHERE ba.staff_id = me.id AND ba.deleted_at IS NULL" \
+	" AND ba.is_default) AS has_bank," \
+	" (SELECT count(*) FROM staff_availability w" \
+	" WHERE w.staff_id = me.id) AS navail," \
+	" (SELECT count(*) FROM staff_benefits bf WHERE bf.staff_id = me.id)" \
+	" AS nbenefit FROM me)," \
+	" sec AS (SELECT v.* FROM cnt, pr, LATERAL (VALUES" \
+	" (1, 'personal_info', true, NULL::bigint, array_remove(ARRAY[" \
+	" CASE WHEN pr.first_name IS NULL THEN 'firstName' END," \
+	" CASE WHEN pr.last_name IS NULL THEN 'lastName' END," \
+	" CASE WHEN pr.email IS NULL AND pr.phone IS NULL THEN 'contact' END," \
+	" CASE WHEN pr.date_of_birth IS NULL THEN 'dateOfBirth' END," \
+	" CASE WHEN pr.address_line1 IS NULL OR pr.city IS NULL OR" \
+	" pr.postal_code IS NULL OR pr.country IS NULL THEN 'address' END," \
+	" CASE WHEN pr.emergency_contact_name IS NULL OR" \
+	" pr.emergency_contact_phone IS NULL THEN 'emergencyContact' END]," \
+	" NULL)::text[])," \
+	" (2, 'industries', true, cnt.nind, CASE WHEN cnt.nind = 0" \
+	" THEN ARRAY['industry'] ELSE '{}' END::text[])," \
+	" (3, 'skills', true, cnt.nskill, CASE WHEN cnt.nskill = 0" \
+	" THEN ARRAY['skill'] ELSE '{}' END::text[])," \
+	" (4, 'documents', true, cnt.ndoc, array_remove(ARRAY[" \
+	" CASE WHEN NOT cnt.has_id THEN 'identityDocument' END," \
+	" CASE WHEN NOT cnt.has_tax THEN 'taxForm' END], NULL)::text[])," \
+	" (5, 'certificates', true, cnt.ncert, CASE WHEN NOT cnt.has_cert" \
+	" THEN ARRAY['validCertificate'] ELSE '{}' END::text[])," \
+	" (6, 'bank_accounts', true, cnt.nbank, CASE WHEN NOT cnt.has_bank" \
+	" THEN ARRAY['defaultBankAccount'] ELSE '{}' END::text[])," \
+	" (7, 'availability', true, cnt.navail, CASE WHEN cnt.navail = 0" \
+	" THEN ARRAY['weeklyAvailability'] ELSE '{}' END::text[])," \
+	" (8, 'benefits', false, cnt.nbenefit, '{}'::text[])" \
+	" ) v(ord, section, required, items, missing))"
+/*
+ * WORK (after ME_STAFF): "work", the caller's finished time entries
+ * (closed or approved) valued at the position's pay rate: wd the work
+ * date in the hub's zone, mi minutes, cents earned, paid whether a staff
+ * payment covers it.
+ */
+#define WORK \
+	", work AS (SELECT te.id, te.assignment_id," \
+	" (te.clock_in_at AT TIME ZONE h.time_zone)::date AS wd," \
+	" te.worked_minutes AS mi, sp.currency," \
+	" round(te.worked_minutes * sp.pay_rate_cents / 60.0)::bigint" \
+	" AS cents," \
+	" EXISTS (SELECT 1 FROM staff_payment_lines l" \
+	" WHERE l.time_entry_id = te.id) AS paid" \
+	" FROM me JOIN time_entries te ON te.staff_id = me.id" \
+	" AND te.tenant_id = $1::uuid AND te.status IN ('closed', 'approved')" \
+	" AND te.worked_minutes IS NOT NULL" \
+	" JOIN assignments a ON a.id = te.assignment_id" \
+	" JOIN shift_positions sp ON sp.id = a.position_id" \
+	" JOIN shifts s ON s.id = te.shift_id AND s.tenant_id = te.tenant_id" \
+	" JOIN hubs h ON h.id = s.hub_id AND h.tenant_id = s.tenant_id)"
+/* The pay period: the ISO week (Monday..Sunday) of today (UTC). */
+#define WEEK0 "date_trunc('week', " TODAY("'UTC'") ")::date"
+/* Earnings of work in [LO, HI] (dates). */
+#define EARNED(LO, HI) \
+	"(SELECT json_build_object('periodStart', (" LO ")," \
+	" 'periodEnd', (" HI "), 'earnedCents', coalesce(sum(w.cents), 0)," \
+	" 'minutesWorked', coalesce(sum(w.mi), 0)," \
+	" 'shiftCount', count(DISTINCT w.assignment_id))" \
+	" FROM work w WHERE w.wd BETWEEN (" LO ") AND (" HI "))"
+/* Certificate row c's expiry: expired, expiring (30 days), valid, none. */
+#define CERT_EXPIRY(C) \
+	"CASE WHEN " C ".expires_on IS NULL THEN 'none'" \
+	" WHEN " C ".expires_on < " TODAY("'UTC'") " THEN 'expired'" \
+	" WHEN " C ".expires_on <= " TODAY("'UTC'") " + 30 THEN 'expiring'" \
+	" ELSE 'valid' END"
+
+/*
  * Each statement answers one screen with one row holding the whole JSON
  * document, built by PostgreSQL (json_build_object): the C copies the text
  * into the response.  Every statement repeats the identity in its WHERE
@@ -1014,6 +1330,398 @@ static const char *const stmts[STMT__MAX] = {
 	    "p.created_at DESC, p.id DESC",
 	    TSK("p.created_at") ", p.id::text", "$8::integer")
 	    ") END::text",
+	/*
+	 * Staff reads: $1 tenant, $2 staff, $3 user, then the route's
+	 * parameters in the order h_staff.c pushes them.  Lists: $4
+	 * limit, $5 $6 cursor (start, id).
+	 */
+	[STMT_STAFF_SHIFTS_ASSIGNED] =
+	    MINE_PAGE_ASC("m.astatus IN ('assigned', 'confirmed',"
+	    " 'checked_in', 'checked_out') AND " MINE_LIVE),
+	[STMT_STAFF_SHIFTS_PENDING] =
+	    MINE_PAGE_ASC("m.astatus = 'applied' AND " MINE_LIVE),
+	[STMT_STAFF_SHIFTS_CANCELLED] =
+	    MINE_PAGE_DESC("m.astatus IN ('cancelled', 'declined') OR"
+	    " (m.astatus NOT IN ('completed', 'no_show') AND NOT ("
+	    MINE_LIVE "))"),
+	[STMT_STAFF_SHIFTS_COMPLETED] =
+	    MINE_PAGE_DESC("m.astatus = 'completed'"),
+	[STMT_STAFF_SHIFTS_OPEN] =
+	    ME_STAFF AVAIL OPENPOS
+	    ", page AS (SELECT * FROM openpos p"
+	    " WHERE ($5::text IS NULL OR"
+	    " (p.starts_at, p.pid) > ($5::timestamptz, $6::uuid))"
+	    " ORDER BY p.starts_at, p.pid LIMIT $4::integer + 1)"
+	    " SELECT json_build_object("
+	    PAGE("json_build_object(" SHIFT_MEMBERS ", 'hub', " HUB_SHORT ","
+	    " 'positionId', p.pid, 'openSlots', p.open_slots)",
+	    "p.starts_at, p.pid", TSK("p.starts_at") ", p.pid::text",
+	    "$4::integer") ")::text",
+	/* $4 shift id. */
+	[STMT_STAFF_SHIFT] =
+	    ME_STAFF MINE AVAIL OPENPOS
+	    ", my AS (SELECT * FROM mine m WHERE m.sid = $4::uuid"
+	    " ORDER BY m.astatus IN ('declined', 'cancelled'),"
+	    " m.applied_at DESC NULLS LAST, m.aid LIMIT 1),"
+	    " base AS (SELECT " SHIFT_COLS " FROM my UNION ALL"
+	    " (SELECT " SHIFT_COLS " FROM openpos WHERE sid = $4::uuid"
+	    " AND NOT EXISTS (SELECT 1 FROM my) ORDER BY role_name, pid"
+	    " LIMIT 1))"
+	    " SELECT (SELECT json_build_object(" SHIFT_MEMBERS ","
+	    " 'notes', p.snotes, 'orderNotes', p.onotes,"
+	    " 'hub', " HUB_FULL ","
+	    " 'myAssignment', (SELECT json_build_object(" ASSIGN_MEMBERS ")"
+	    " FROM my p),"
+	    " 'timeEntries', (SELECT coalesce(json_agg(json_build_object("
+	    " 'timeEntryId', te.id, 'status', te.status,"
+	    " 'clockInAt', " TS("te.clock_in_at") ","
+	    " 'clockOutAt', " TS("te.clock_out_at") ","
+	    " 'clockInMethod', te.clock_in_method,"
+	    " 'breakMinutes', te.break_minutes,"
+	    " 'workedMinutes', te.worked_minutes) ORDER BY te.clock_in_at),"
+	    " '[]'::json) FROM my JOIN time_entries te"
+	    " ON te.assignment_id = my.aid AND te.tenant_id = $1::uuid),"
+	    " 'canApply', EXISTS (SELECT 1 FROM openpos o"
+	    " WHERE o.sid = $4::uuid),"
+	    " 'openPositions', (SELECT coalesce(json_agg(json_build_object("
+	    " 'positionId', o.pid, 'role', json_build_object('roleId', o.rid,"
+	    " 'roleCode', o.role_code, 'name', o.role_name),"
+	    " 'payRateCents', o.pay_rate_cents, 'currency', o.currency,"
+	    " 'openSlots', o.open_slots) ORDER BY o.role_name, o.pid),"
+	    " '[]'::json) FROM openpos o WHERE o.sid = $4::uuid))"
+	    " FROM base p)::text",
+	/* $4 clock-in window (minutes before the start). */
+	[STMT_STAFF_CLOCKIN_TODAY] =
+	    ME_STAFF MINE
+	    ", today AS (SELECT m.*,"
+	    " m.starts_at - make_interval(mins => $4::integer) AS opens_at,"
+	    " (SELECT count(*) FROM nfc_tags t WHERE t.hub_id = m.hid"
+	    " AND t.status = 'active') AS ntags,"
+	    " (SELECT te.id FROM time_entries te"
+	    " WHERE te.assignment_id = m.aid AND te.status = 'open'"
+	    " ORDER BY te.clock_in_at DESC LIMIT 1) AS open_entry"
+	    " FROM mine m WHERE m.astatus IN ('assigned', 'confirmed',"
+	    " 'checked_in', 'checked_out') AND " MINE_LIVE
+	    " AND m.starts_at < " MIDNIGHT("m.time_zone", "1")
+	    " AND m.ends_at > " MIDNIGHT("m.time_zone", "0") ")"
+	    " SELECT json_build_object('clockInWindowMinutes', $4::integer,"
+	    " 'items', coalesce((SELECT json_agg(json_build_object("
+	    SHIFT_MEMBERS ", 'hub', " HUB_SHORT ","
+	    " 'assignmentId', p.aid, 'status', p.astatus,"
+	    " 'hubToday', " TODAY("p.time_zone") ","
+	    " 'clockIn', json_build_object("
+	    " 'opensAt', " TS("p.opens_at") ", 'closesAt', " TS("p.ends_at") ","
+	    " 'open', p.astatus IN ('assigned', 'confirmed')"
+	    " AND now() >= p.opens_at AND now() < p.ends_at,"
+	    " 'methods', to_json(p.clock_in_methods),"
+	    " 'nfc', CASE WHEN 'nfc' = ANY (p.clock_in_methods)"
+	    " THEN json_build_object('tagCount', p.ntags) END,"
+	    " 'geofence', CASE WHEN 'geofence' = ANY (p.clock_in_methods)"
+	    " AND p.latitude IS NOT NULL THEN json_build_object("
+	    " 'latitude', p.latitude, 'longitude', p.longitude,"
+	    " 'radiusMeters', p.geofence_radius_m) END),"
+	    " 'openTimeEntryId', p.open_entry)"
+	    " ORDER BY p.starts_at, p.aid) FROM today p), '[]'::json))::text",
+	[STMT_STAFF_CLOCKIN_STATUS] =
+	    ME_STAFF ", e AS (SELECT te.id, te.assignment_id, te.clock_in_at,"
+	    " te.clock_in_method, te.break_minutes, s.id AS sid, s.starts_at,"
+	    " s.ends_at, h.id AS hid, h.name AS hub_name, h.city, h.time_zone,"
+	    " r.id AS rid, r.role_code, r.name AS role_name"
+	    " FROM me JOIN time_entries te ON te.staff_id = me.id"
+	    " AND te.tenant_id = $1::uuid AND te.status = 'open'"
+	    " JOIN shifts s ON s.id = te.shift_id"
+	    " AND s.tenant_id = te.tenant_id"
+	    " JOIN hubs h ON h.id = s.hub_id AND h.tenant_id = s.tenant_id"
+	    " JOIN assignments a ON a.id = te.assignment_id"
+	    " JOIN shift_positions sp ON sp.id = a.position_id"
+	    " JOIN vendor_roles r ON r.id = sp.vendor_role_id)"
+	    " SELECT json_build_object('clockedIn', EXISTS (SELECT 1 FROM e),"
+	    " 'timeEntry', (SELECT json_build_object('timeEntryId', p.id,"
+	    " 'assignmentId', p.assignment_id, 'shiftId', p.sid,"
+	    " 'clockInAt', " TS("p.clock_in_at") ","
+	    " 'clockInMethod', p.clock_in_method,"
+	    " 'breakMinutes', p.break_minutes,"
+	    " 'elapsedMinutes', greatest(0, floor(extract(epoch FROM"
+	    " now() - p.clock_in_at) / 60))::integer,"
+	    " 'shiftStartsAt', " TS("p.starts_at") ","
+	    " 'shiftEndsAt', " TS("p.ends_at") ","
+	    " 'hub', " HUB_SHORT ","
+	    " 'role', json_build_object('roleId', p.rid, 'roleCode',"
+	    " p.role_code, 'name', p.role_name))"
+	    " FROM e p ORDER BY p.clock_in_at DESC LIMIT 1))::text",
+	[STMT_STAFF_PROFILE_COMPLETION] =
+	    ME_STAFF PROFILE_RULES
+	    " SELECT (SELECT json_build_object("
+	    " 'percentage', (SELECT round(100.0 * count(*) FILTER (WHERE"
+	    " cardinality(missing) = 0) / count(*))::integer FROM sec"
+	    " WHERE required),"
+	    " 'complete', NOT EXISTS (SELECT 1 FROM sec WHERE required AND"
+	    " cardinality(missing) > 0),"
+	    " 'completedSections', (SELECT count(*) FROM sec WHERE required"
+	    " AND cardinality(missing) = 0),"
+	    " 'requiredSections', (SELECT count(*) FROM sec WHERE required),"
+	    " 'sections', (SELECT json_agg(json_build_object('section',"
+	    " section, 'complete', cardinality(missing) = 0,"
+	    " 'missing', to_json(missing)) ORDER BY ord) FROM sec"
+	    " WHERE required)) FROM me)::text",
+	[STMT_STAFF_PROFILE_SECTIONS] =
+	    ME_STAFF PROFILE_RULES
+	    " SELECT (SELECT json_build_object('items', (SELECT json_agg("
+	    " json_build_object('section', section, 'required', required,"
+	    " 'complete', cardinality(missing) = 0, 'itemCount', items,"
+	    " 'missing', to_json(missing)) ORDER BY ord) FROM sec)) FROM me)"
+	    "::text",
+	[STMT_STAFF_PERSONAL_INFO] =
+	    ME_STAFF " SELECT (SELECT json_build_object('staffId', st.id,"
+	    " 'firstName', st.first_name, 'lastName', st.last_name,"
+	    " 'preferredName', p.preferred_name, 'email', st.email::text,"
+	    " 'phone', st.phone, 'status', st.status,"
+	    " 'dateOfBirth', p.date_of_birth,"
+	    " 'address', json_build_object('line1', p.address_line1,"
+	    " 'line2', p.address_line2, 'city', p.city, 'region', p.region,"
+	    " 'postalCode', p.postal_code, 'country', p.country),"
+	    " 'bio', p.bio, 'photoFileId', p.photo_file_id,"
+	    " 'emergencyContact', CASE WHEN p.emergency_contact_name IS NULL"
+	    " AND p.emergency_contact_phone IS NULL THEN NULL ELSE"
+	    " json_build_object('name', p.emergency_contact_name,"
+	    " 'phone', p.emergency_contact_phone) END,"
+	    " 'rating', p.rating,"
+	    " 'vendor', json_build_object('vendorId', v.id, 'name', v.name),"
+	    " 'updatedAt', " TS("p.updated_at") ")"
+	    " FROM me JOIN staff st ON st.id = me.id"
+	    " AND st.tenant_id = $1::uuid"
+	    " JOIN vendors v ON v.id = st.vendor_id"
+	    " AND v.tenant_id = st.tenant_id"
+	    " LEFT JOIN staff_profiles p ON p.staff_id = me.id)::text",
+	[STMT_STAFF_INDUSTRIES] =
+	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    " coalesce(json_agg(json_build_object('industry', i.industry,"
+	    " 'yearsExperience', i.years_experience) ORDER BY i.industry),"
+	    " '[]'::json) FROM staff_industries i WHERE i.staff_id = me.id"
+	    " AND i.tenant_id = $1::uuid)) FROM me)::text",
+	[STMT_STAFF_SKILLS] =
+	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    " coalesce(json_agg(json_build_object('skill', k.skill,"
+	    " 'level', k.level) ORDER BY k.skill), '[]'::json)"
+	    " FROM staff_skills k WHERE k.staff_id = me.id"
+	    " AND k.tenant_id = $1::uuid),"
+	    " 'roles', (SELECT coalesce(json_agg(json_build_object("
+	    " 'roleId', r.id, 'roleCode', r.role_code, 'name', r.name,"
+	    " 'payRateCents', r.pay_rate_cents, 'currency', r.currency)"
+	    " ORDER BY r.name, r.id), '[]'::json) FROM staff_roles x"
+	    " JOIN vendor_roles r ON r.id = x.vendor_role_id"
+	    " WHERE x.staff_id = me.id AND x.tenant_id = $1::uuid"
+	    " AND r.status = 'active')) FROM me)::text",
+	[STMT_STAFF_DOCUMENTS] =
+	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    " coalesce(json_agg(json_build_object('documentId', d.id,"
+	    " 'docType', d.doc_type, 'fileName', d.file_name,"
+	    " 'fileId', d.file_id, 'verificationStatus', d.status,"
+	    " 'reviewNote', d.review_note,"
+	    " 'uploadedAt', " TS("d.uploaded_at") ","
+	    " 'reviewedAt', " TS("d.reviewed_at") ")"
+	    " ORDER BY d.uploaded_at DESC, d.id), '[]'::json)"
+	    " FROM staff_documents d WHERE d.staff_id = me.id"
+	    " AND d.tenant_id = $1::uuid AND d.deleted_at IS NULL)) FROM me)"
+	    "::text",
+	[STMT_STAFF_CERTIFICATES] =
+	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    " coalesce(json_agg(json_build_object('certificateId', c.id,"
+	    " 'name', c.name, 'issuer', c.issuer, 'number', c.number,"
+	    " 'issuedOn', c.issued_on, 'expiresOn', c.expires_on,"
+	    " 'verificationStatus', c.verification_status,"
+	    " 'verifiedAt', " TS("c.verified_at") ","
+	    " 'expiryStatus', " CERT_EXPIRY("c") ","
+	    " 'daysUntilExpiry', c.expires_on - " TODAY("'UTC'") ")"
+	    " ORDER BY c.expires_on NULLS LAST, c.name, c.id), '[]'::json)"
+	    " FROM staff_certificates c WHERE c.staff_id = me.id"
+	    " AND c.tenant_id = $1::uuid AND c.deleted_at IS NULL)) FROM me)"
+	    "::text",
+	[STMT_STAFF_BANK_ACCOUNTS] =
+	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    " coalesce(json_agg(json_build_object('bankAccountId', ba.id,"
+	    " 'holderName', ba.holder_name, 'bankName', ba.bank_name,"
+	    " 'accountType', ba.account_type,"
+	    " 'last4', ba.account_last4::text,"
+	    " 'maskedNumber', '****' || ba.account_last4,"
+	    " 'routingLast4', ba.routing_last4::text,"
+	    " 'currency', ba.currency, 'country', ba.country,"
+	    " 'isDefault', ba.is_default,"
+	    " 'createdAt', " TS("ba.created_at") ")"
+	    " ORDER BY ba.is_default DESC, ba.created_at, ba.id), '[]'::json)"
+	    " FROM staff_bank_accounts ba WHERE ba.staff_id = me.id"
+	    " AND ba.tenant_id = $1::uuid AND ba.deleted_at IS NULL)) FROM me)"
+	    "::text",
+	[STMT_STAFF_BENEFITS] =
+	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    " coalesce(json_agg(json_build_object('benefit', bf.benefit,"
+	    " 'status', bf.status, 'enrolledAt', " TS("bf.enrolled_at") ")"
+	    " ORDER BY bf.benefit), '[]'::json)"
+	    " FROM staff_benefits bf WHERE bf.staff_id = me.id"
+	    " AND bf.tenant_id = $1::uuid)) FROM me)::text",
+	[STMT_STAFF_PAYMENTS_SUMMARY] =
+	    ME_STAFF WORK
+	    " SELECT (SELECT json_build_object("
+	    " 'currency', coalesce((SELECT min(w.currency) FROM work w),"
+	    " 'USD'),"
+	    " 'thisPeriod', " EARNED(WEEK0, WEEK0 " + 6") ","
+	    " 'lastPeriod', " EARNED(WEEK0 " - 7", WEEK0 " - 1") ","
+	    " 'yearToDate', " EARNED("date_trunc('year', " TODAY("'UTC'")
+	    ")::date", TODAY("'UTC'")) ","
+	    " 'unpaidWorkCents', (SELECT coalesce(sum(w.cents), 0) FROM work w"
+	    " WHERE NOT w.paid),"
+	    " 'pendingCents', (SELECT coalesce(sum(p.net_cents), 0)"
+	    " FROM staff_payments p WHERE p.staff_id = me.id"
+	    " AND p.tenant_id = $1::uuid"
+	    " AND p.status IN ('pending', 'processing')),"
+	    " 'paidCents', (SELECT coalesce(sum(p.net_cents), 0)"
+	    " FROM staff_payments p WHERE p.staff_id = me.id"
+	    " AND p.tenant_id = $1::uuid AND p.status = 'paid'),"
+	    " 'failedCents', (SELECT coalesce(sum(p.net_cents), 0)"
+	    " FROM staff_payments p WHERE p.staff_id = me.id"
+	    " AND p.tenant_id = $1::uuid AND p.status = 'failed'),"
+	    " 'lastPaidAt', (SELECT " TS("max(p.paid_at)") " FROM"
+	    " staff_payments p WHERE p.staff_id = me.id"
+	    " AND p.tenant_id = $1::uuid AND p.status = 'paid'))"
+	    " FROM me)::text",
+	/* $4 status (comma list), $5 limit, $6 $7 cursor (period, id). */
+	[STMT_STAFF_PAYMENTS_HISTORY] =
+	    ME_STAFF ", page AS (SELECT p.*, b.bank_name,"
+	    " b.account_last4 FROM me JOIN staff_payments p"
+	    " ON p.staff_id = me.id AND p.tenant_id = $1::uuid"
+	    " LEFT JOIN staff_bank_accounts b ON b.id = p.bank_account_id"
+	    " WHERE p.status = ANY (string_to_array($4::text, ','))"
+	    " AND ($6::text IS NULL OR"
+	    " (p.period_start, p.id) < ($6::date, $7::uuid))"
+	    " ORDER BY p.period_start DESC, p.id DESC LIMIT $5::integer + 1)"
+	    " SELECT json_build_object("
+	    PAGE("json_build_object('paymentId', p.id,"
+	    " 'periodStart', p.period_start, 'periodEnd', p.period_end,"
+	    " 'status', p.status, 'shiftCount', p.shifts_count,"
+	    " 'minutesWorked', p.minutes_worked, 'currency', p.currency,"
+	    " 'grossCents', p.gross_cents,"
+	    " 'deductionsCents', p.deductions_cents,"
+	    " 'netCents', p.net_cents, 'paidAt', " TS("p.paid_at") ","
+	    " 'bankAccount', CASE WHEN p.bank_account_id IS NULL THEN NULL"
+	    " ELSE json_build_object('bankAccountId', p.bank_account_id,"
+	    " 'bankName', p.bank_name, 'last4', p.account_last4::text) END)",
+	    "p.period_start DESC, p.id DESC",
+	    "p.period_start::text, p.id::text", "$5::integer") ")::text",
+	/* $4 from, $5 to (dates; NULL: the default), $6 week|month. */
+	[STMT_STAFF_PAYMENTS_CHART] =
+	    ME_STAFF WORK
+	    ", rng AS (SELECT coalesce($5::date, " TODAY("'UTC'") ") AS hi,"
+	    " coalesce($4::date, coalesce($5::date, " TODAY("'UTC'") ")"
+	    " - CASE WHEN $6::text = 'month' THEN 364 ELSE 83 END) AS lo),"
+	    " b AS (SELECT g::date AS bs, (g + CASE WHEN $6::text = 'month'"
+	    " THEN interval '1 month' ELSE interval '1 week' END)::date - 1"
+	    " AS be FROM rng, generate_series(date_trunc($6::text, rng.lo),"
+	    " rng.hi, CASE WHEN $6::text = 'month' THEN interval '1 month'"
+	    " ELSE interval '1 week' END) g)"
+	    " SELECT (SELECT json_build_object('bucket', $6::text,"
+	    " 'from', rng.lo, 'to', rng.hi,"
+	    " 'currency', coalesce((SELECT min(w.currency) FROM work w),"
+	    " 'USD'),"
+	    " 'totalCents', (SELECT coalesce(sum(w.cents), 0) FROM work w"
+	    " WHERE w.wd BETWEEN rng.lo AND rng.hi),"
+	    " 'items', (SELECT coalesce(json_agg(json_build_object("
+	    " 'periodStart', b.bs, 'periodEnd', b.be,"
+	    " 'earnedCents', x.cents, 'minutesWorked', x.mi,"
+	    " 'shiftCount', x.n) ORDER BY b.bs), '[]'::json)"
+	    " FROM b CROSS JOIN LATERAL (SELECT coalesce(sum(w.cents), 0)"
+	    " AS cents, coalesce(sum(w.mi), 0) AS mi,"
+	    " count(DISTINCT w.assignment_id) AS n FROM work w"
+	    " WHERE w.wd BETWEEN greatest(b.bs, rng.lo)"
+	    " AND least(b.be, rng.hi)) x))"
+	    " FROM me, rng)::text",
+	/* $4 clock-in window (minutes), as in STMT_STAFF_CLOCKIN_TODAY. */
+	[STMT_STAFF_DASHBOARD] =
+	    ME_STAFF MINE AVAIL OPENPOS PROFILE_RULES WORK
+	    ", nxt AS (SELECT * FROM mine m WHERE m.astatus IN ('assigned',"
+	    " 'confirmed', 'checked_in') AND " MINE_LIVE
+	    " AND m.ends_at > now() ORDER BY m.starts_at, m.aid LIMIT 1),"
+	    " wk AS (SELECT * FROM mine m WHERE m.astatus IN ('assigned',"
+	    " 'confirmed', 'checked_in', 'checked_out', 'completed') AND "
+	    MINE_LIVE " AND (m.starts_at AT TIME ZONE m.time_zone)::date"
+	    " BETWEEN " WEEK0 " AND " WEEK0 " + 6),"
+	    " att AS (SELECT 1 AS ord, 'missing' AS kind, s.section,"
+	    " x.item AS item, NULL::date AS due FROM sec s,"
+	    " unnest(s.missing) WITH ORDINALITY x(item, n)"
+	    " UNION ALL SELECT 2, CASE WHEN c.expires_on < " TODAY("'UTC'")
+	    " THEN 'certificate_expired' ELSE 'certificate_expiring' END,"
+	    " 'certificates', c.name, c.expires_on"
+	    " FROM staff_certificates c, me WHERE c.staff_id = me.id"
+	    " AND c.deleted_at IS NULL AND c.expires_on <= "
+	    TODAY("'UTC'") " + 30"
+	    " UNION ALL SELECT 3, 'document_rejected', 'documents',"
+	    " d.doc_type, NULL FROM staff_documents d, me"
+	    " WHERE d.staff_id = me.id AND d.deleted_at IS NULL"
+	    " AND d.status = 'rejected')"
+	    " SELECT (SELECT json_build_object("
+	    " 'nextShift', (SELECT " ASSIGN_OBJ " FROM nxt p),"
+	    " 'thisWeek', json_build_object('weekStart', " WEEK0 ","
+	    " 'weekEnd', " WEEK0 " + 6,"
+	    " 'shiftCount', (SELECT count(*) FROM wk),"
+	    " 'scheduledMinutes', (SELECT coalesce(sum(" PAID_MIN "), 0)"
+	    " FROM wk p)),"
+	    " 'earnings', " EARNED(WEEK0, WEEK0 " + 6") ","
+	    " 'openShifts', json_build_object('count', (SELECT count(*)"
+	    " FROM openpos), 'items', (SELECT coalesce(json_agg(x.o ORDER BY"
+	    " x.starts_at, x.pid), '[]'::json) FROM (SELECT p.starts_at,"
+	    " p.pid, json_build_object(" SHIFT_MEMBERS ", 'hub', " HUB_SHORT ","
+	    " 'positionId', p.pid, 'openSlots', p.open_slots) AS o"
+	    " FROM openpos p ORDER BY p.starts_at, p.pid LIMIT 3) x)),"
+	    " 'profile', json_build_object('percentage', (SELECT round(100.0"
+	    " * count(*) FILTER (WHERE cardinality(missing) = 0) / count(*))"
+	    "::integer FROM sec WHERE required)),"
+	    " 'attention', (SELECT coalesce(json_agg(json_build_object("
+	    " 'kind', a.kind, 'section', a.section, 'item', a.item,"
+	    " 'date', a.due) ORDER BY a.ord, a.due, a.section, a.item),"
+	    " '[]'::json) FROM att a)) FROM me)::text",
+	/* $4 from, $5 to (dates; NULL: today and the next 13 days). */
+	[STMT_STAFF_AVAILABILITY] =
+	    ME_STAFF AVAIL
+	    ", rng AS (SELECT coalesce($4::date, (now() AT TIME ZONE az.tz)"
+	    "::date) AS lo, coalesce($5::date, coalesce($4::date, (now() AT"
+	    " TIME ZONE az.tz)::date) + 13) AS hi FROM az)"
+	    " SELECT (SELECT json_build_object('timeZone', az.tz,"
+	    " 'from', rng.lo, 'to', rng.hi,"
+	    " 'weekly', (SELECT coalesce(json_agg(json_build_object("
+	    " 'dayOfWeek', w.day_of_week,"
+	    " 'startTime', to_char(w.start_time, 'HH24:MI'),"
+	    " 'endTime', to_char(w.end_time, 'HH24:MI'),"
+	    " 'timeZone', w.time_zone) ORDER BY w.day_of_week, w.start_time),"
+	    " '[]'::json) FROM staff_availability w WHERE w.staff_id = me.id"
+	    " AND w.tenant_id = $1::uuid),"
+	    " 'exceptions', (SELECT coalesce(json_agg(json_build_object("
+	    " 'exceptionId', e.id, 'day', e.day, 'available', e.available,"
+	    " 'startTime', to_char(e.start_time, 'HH24:MI'),"
+	    " 'endTime', to_char(e.end_time, 'HH24:MI'), 'reason', e.reason)"
+	    " ORDER BY e.day, e.start_time, e.id), '[]'::json)"
+	    " FROM staff_availability_exceptions e WHERE e.staff_id = me.id"
+	    " AND e.tenant_id = $1::uuid AND e.day BETWEEN rng.lo AND rng.hi),"
+	    " 'days', (SELECT json_agg(json_build_object('date', d.d,"
+	    " 'source', d.src, 'available', d.win <> '[]'::jsonb,"
+	    " 'windows', d.win) ORDER BY d.d) FROM (SELECT g::date AS d,"
+	    " CASE WHEN EXISTS (SELECT 1 FROM staff_availability_exceptions e"
+	    " WHERE e.staff_id = me.id AND e.day = g::date) THEN 'exception'"
+	    " WHEN az.has THEN 'weekly' ELSE 'none' END AS src,"
+	    " CASE WHEN EXISTS (SELECT 1 FROM staff_availability_exceptions e"
+	    " WHERE e.staff_id = me.id AND e.day = g::date)"
+	    " THEN (SELECT coalesce(jsonb_agg(jsonb_build_object("
+	    " 'startTime', to_char(e.start_time, 'HH24:MI'),"
+	    " 'endTime', to_char(e.end_time, 'HH24:MI'))"
+	    " ORDER BY e.start_time), '[]'::jsonb)"
+	    " FROM staff_availability_exceptions e WHERE e.staff_id = me.id"
+	    " AND e.day = g::date AND e.available)"
+	    " ELSE (SELECT coalesce(jsonb_agg(jsonb_build_object("
+	    " 'startTime', to_char(w.start_time, 'HH24:MI'),"
+	    " 'endTime', to_char(w.end_time, 'HH24:MI'))"
+	    " ORDER BY w.start_time), '[]'::jsonb)"
+	    " FROM staff_availability w WHERE w.staff_id = me.id"
+	    " AND w.day_of_week = extract(dow FROM g)) END AS win"
+	    " FROM generate_series(rng.lo, rng.hi, interval '1 day') g) d))"
+	    " FROM me, az, rng)::text",
 };
 
 static const struct route routes[] = {
@@ -1055,6 +1763,47 @@ static const struct route routes[] = {
 	    ROUTE_ADMIN },
 	{ "GET", "/query/tenants/:tenantId/orders", h_tenant_orders,
 	    ROUTE_ADMIN },
+	{ "GET", "/query/staff/shifts/assigned", h_staff_shifts_assigned,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/shifts/open", h_staff_shifts_open,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/shifts/pending", h_staff_shifts_pending,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/shifts/cancelled", h_staff_shifts_cancelled,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/shifts/completed", h_staff_shifts_completed,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/shifts/:shiftId", h_staff_shift, ROUTE_STAFF },
+	{ "GET", "/query/staff/clock-in/shifts/today", h_staff_clockin_today,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/clock-in/status", h_staff_clockin_status,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/profile-completion",
+	    h_staff_profile_completion, ROUTE_STAFF },
+	{ "GET", "/query/staff/profile/sections", h_staff_profile_sections,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/profile/personal-info",
+	    h_staff_personal_info, ROUTE_STAFF },
+	{ "GET", "/query/staff/profile/industries", h_staff_industries,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/profile/skills", h_staff_skills, ROUTE_STAFF },
+	{ "GET", "/query/staff/profile/documents", h_staff_documents,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/profile/certificates", h_staff_certificates,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/profile/bank-accounts", h_staff_bank_accounts,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/profile/benefits", h_staff_benefits,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/payments/summary", h_staff_payments_summary,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/payments/history", h_staff_payments_history,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/payments/chart", h_staff_payments_chart,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/dashboard", h_staff_dashboard, ROUTE_STAFF },
+	{ "GET", "/query/staff/availability", h_staff_availability,
+	    ROUTE_STAFF },
 };
 
 static const struct app query_app = {

@@ -35,6 +35,30 @@ enum stmt {
 	STMT_TENANT_VENDORS,
 	STMT_TENANT_STAFF,
 	STMT_TENANT_ORDERS,
+	/* Staff reads: $1 tenant, $2 staff, $3 user, then the route's
+	 * parameters in the order h_staff.c pushes them. */
+	STMT_STAFF_SHIFTS_ASSIGNED,
+	STMT_STAFF_SHIFTS_PENDING,
+	STMT_STAFF_SHIFTS_CANCELLED,
+	STMT_STAFF_SHIFTS_COMPLETED,
+	STMT_STAFF_SHIFTS_OPEN,
+	STMT_STAFF_SHIFT,
+	STMT_STAFF_CLOCKIN_TODAY,
+	STMT_STAFF_CLOCKIN_STATUS,
+	STMT_STAFF_PROFILE_COMPLETION,
+	STMT_STAFF_PROFILE_SECTIONS,
+	STMT_STAFF_PERSONAL_INFO,
+	STMT_STAFF_INDUSTRIES,
+	STMT_STAFF_SKILLS,
+	STMT_STAFF_DOCUMENTS,
+	STMT_STAFF_CERTIFICATES,
+	STMT_STAFF_BANK_ACCOUNTS,
+	STMT_STAFF_BENEFITS,
+	STMT_STAFF_PAYMENTS_SUMMARY,
+	STMT_STAFF_PAYMENTS_HISTORY,
+	STMT_STAFF_PAYMENTS_CHART,
+	STMT_STAFF_DASHBOARD,
+	STMT_STAFF_AVAILABILITY,
 	STMT__MAX
 };
 
@@ -68,5 +92,32 @@ int	h_tenant_businesses(struct req *);
 int	h_tenant_vendors(struct req *);
 int	h_tenant_staff(struct req *);
 int	h_tenant_orders(struct req *);
+
+/*
+ * Staff read models (h_staff.c); each answers one screen of the worker's
+ * app, for the caller's own staff row only.  See docs/openapi.json.
+ */
+int	h_staff_shifts_assigned(struct req *);
+int	h_staff_shifts_pending(struct req *);
+int	h_staff_shifts_cancelled(struct req *);
+int	h_staff_shifts_completed(struct req *);
+int	h_staff_shifts_open(struct req *);
+int	h_staff_shift(struct req *);
+int	h_staff_clockin_today(struct req *);
+int	h_staff_clockin_status(struct req *);
+int	h_staff_profile_completion(struct req *);
+int	h_staff_profile_sections(struct req *);
+int	h_staff_personal_info(struct req *);
+int	h_staff_industries(struct req *);
+int	h_staff_skills(struct req *);
+int	h_staff_documents(struct req *);
+int	h_staff_certificates(struct req *);
+int	h_staff_bank_accounts(struct req *);
+int	h_staff_benefits(struct req *);
+int	h_staff_payments_summary(struct req *);
+int	h_staff_payments_history(struct req *);
+int	h_staff_payments_chart(struct req *);
+int	h_staff_dashboard(struct req *);
+int	h_staff_availability(struct req *);
 
 #endif

@@ -1,0 +1,97 @@
+/*
+ * krow-command: the write side.  The statement table (main.c) and the
+ * helpers shared by the handlers (h_*.c).
+ *
+ * Every command route is ROUTE_IDEMPOTENT: lib/idem runs it inside one
+ * transaction that also stores its answer, so a handler only validates,
+ * runs its statement(s) and sets the response.  Each state-changing
+ * statement writes its audit_events row (actor, action, target,
+ * before/after summary, requestId) in the same statement.
+ */
+#ifndef KROW_COMMAND_H
+#define KROW_COMMAND_H
+
+#include <stddef.h>
+
+#include "idem.h"
+
+struct db_rows;
+struct json_object;
+struct req;
+struct valid_field;
+struct valid_value;
+
+/*
+ * Prepared statements, after idem's (IDEM_STMTS).  Each takes $1 tenant,
+ * $2 business, $3 user, $4 request id, then its own parameters.
+ */
+enum stmt {
+	STMT_TZ_VALID = IDEM_STMT__MAX,	/* $5 zone: 't' when known */
+	STMT_HUB_CREATE,	/* $5 body (jsonb) */
+	STMT_HUB_UPDATE,	/* $5 hub, $6 patch (jsonb) */
+	STMT_HUB_ARCHIVE,	/* $5 hub */
+	STMT_HUB_MANAGER_ADD,	/* $5 hub, $6 user */
+	STMT_HUB_MANAGER_DEL,	/* $5 hub, $6 user */
+	STMT_NFC_ADD,		/* $5 hub, $6 tag uid, $7 label */
+	STMT_NFC_REVOKE,	/* $5 hub, $6 tag */
+	STMT_INVOICE_APPROVE,	/* $5 invoice */
+	STMT_INVOICE_DISPUTE,	/* $5 invoice, $6 reason, $7 lines (jsonb) */
+	STMT_TIME_CORRECT,	/* $5 time entry, $6 body (jsonb) */
+	STMT__MAX
+};
+
+#define CMD_NPARAMS	12	/* statement parameters at most */
+
+/* One command's parameters: $1..$4 filled by cmd_begin(). */
+struct cmd {
+	struct req	*r;
+	const char	*p[CMD_NPARAMS];
+	size_t		 n;
+};
+
+/*
+ * Start command r: 403 unless the caller is a client user whose role is
+ * in roles ("owner|admin"; what names the action for the message), else
+ * fill $1..$4.  ERR_OK or the req_fail()ed error.
+ */
+int	cmd_begin(struct cmd *, struct req *, const char *roles,
+	    const char *what);
+/* Push a parameter (NULL: SQL NULL). */
+void	cmd_push(struct cmd *, const char *);
+/* The path parameter name when it is a UUID; else ERR_INVAL naming it. */
+int	cmd_path_uuid(struct cmd *, const char *name);
+/*
+ * The JSON body checked against fields[0..n) into out; ERR_BADREQ or
+ * ERR_INVAL (details name each bad field) already req_fail()ed.
+ */
+int	cmd_body(struct cmd *, const struct valid_field *, size_t n,
+	    struct valid_value *out, struct json_object **body);
+/* Run stmt with the pushed parameters; rows in the request's arena. */
+int	cmd_exec(struct cmd *, size_t stmt, struct db_rows **);
+/* 409 CONFLICT: "the <what> is <state>", details {"state": state}. */
+int	cmd_state(struct cmd *, const char *what, const char *state);
+/* 404 NOT_FOUND with message. */
+int	cmd_notfound(struct cmd *, const char *message);
+/* Add "field": "why" to *details (created when NULL). */
+void	cmd_detail(struct json_object **details, const char *field,
+	    const char *why);
+/* Answer status with the JSON text json (NULL: 500). */
+int	cmd_answer(struct cmd *, int status, const char *json);
+
+/* Hubs (h_hubs.c). */
+int	h_hub_create(struct req *);
+int	h_hub_update(struct req *);
+int	h_hub_archive(struct req *);
+int	h_hub_manager_add(struct req *);
+int	h_hub_manager_remove(struct req *);
+int	h_hub_nfc_add(struct req *);
+int	h_hub_nfc_revoke(struct req *);
+
+/* Invoices (h_invoices.c). */
+int	h_invoice_approve(struct req *);
+int	h_invoice_dispute(struct req *);
+
+/* Time entries (h_invoices.c: they are what invoices bill). */
+int	h_time_entry_correct(struct req *);
+
+#endif

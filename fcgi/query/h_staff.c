@@ -1,0 +1,397 @@
+/*
+ * Staff read models: the screens of the worker's app.  Each handler checks
+ * its query parameters, then runs one prepared statement (main.c) that
+ * builds the whole JSON document in PostgreSQL; the text is copied into
+ * the response as it is.
+ *
+ * Rules every route follows (ARCHITECTURE.md sections 5 and 10):
+ *   - the staff row and tenant come from the identity params only ($1
+ *     tenant, $2 staff, $3 user of every statement); a user that is not
+ *     an active staff user of that row sees nothing;
+ *   - an id the caller has no business with (a shift it is not assigned
+ *     to, did not apply to and could not apply to) answers 404 exactly
+ *     like an id that does not exist;
+ *   - lists are {"items": [...], "nextCursor": "..."|null} with limit
+ *     (1..200, default 50) and an opaque cursor (base64url of the JSON
+ *     array of the last item's sort key), in a stable order;
+ *   - unknown, repeated or malformed parameters are a 400
+ *     VALIDATION_ERROR whose details name each bad field.
+ *
+ * Which shift is in which list, and when a worker could apply for a
+ * shift, is written once in main.c (MINE_LIVE, OPENPOS, AVAILABLE); the
+ * rules of profile completeness likewise (PROFILE_RULES).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "arena.h"
+#include "b64.h"
+#include "buf.h"
+#include "conf.h"
+#include "db.h"
+#include "err.h"
+#include "req.h"
+#include "resp.h"
+#include "uuid.h"
+#include "valid.h"
+#include "qctx.h"
+#include "query.h"
+
+
+
+
+/*
+ * Start: the identity must be complete (nginx always sends it; anything
+ * else is a misconfigured gateway and is refused as unauthenticated),
+ * and every query key must be one of allowed (NULL-terminated) and given
+ * once.  Pushes $1 tenant, $2 business, $3 user.  Returns ERR_OK, or the
+ * error already recorded with req_fail().
+ */
+
+
+
+
+
+
+/* Days since the epoch of a checked YYYY-MM-DD. */
+static long long
+day_number(const char *d)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(d) - 1900;
+	tm.tm_mon = atoi(d + 5) - 1;
+	tm.tm_mday = atoi(d + 8);
+	tm.tm_hour = 12;
+	return (long long)timegm(&tm) / 86400;
+}
+
+/*
+ * from/to: optional dates (YYYY-MM-DD), from <= to, at most
+ * query_max_range_days days from the first to the last.  Pushes from, to
+ * (NULL when absent: the statement's default).
+ */
+static void
+date_range(struct qctx *q)
+{
+	const char	*f, *t;
+	int		 ok = 1, max;
+
+	f = req_query(q->r, "from");
+	t = req_query(q->r, "to");
+	if (f != NULL && !valid_date(f, strlen(f))) {
+		qctx_bad(q, "from", "must be a date (YYYY-MM-DD)");
+		ok = 0;
+	}
+	if (t != NULL && !valid_date(t, strlen(t))) {
+		qctx_bad(q, "to", "must be a date (YYYY-MM-DD)");
+		ok = 0;
+	}
+	if (ok && f != NULL && t != NULL) {
+		max = qctx_range_days_max(q->r);
+		if (strcmp(f, t) > 0)
+			qctx_bad(q, "to", "must not be before from");
+		else if (day_number(t) - day_number(f) + 1 > max)
+			qctx_bad(q, "to", arena_printf(q->r->arena,
+			    "must be at most %d days after from", max));
+	}
+	qctx_push(q, ok ? f : NULL);
+	qctx_push(q, ok ? t : NULL);
+}
+
+
+
+
+
+/* A list of mine: limit and cursor (start instant, id) only. */
+static int
+shift_list(struct req *r, enum stmt stmt)
+{
+	static const char *const keys[] = { "limit", "cursor", NULL };
+	struct qctx	 q;
+	int		 rc;
+
+	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
+		goto out;
+	qctx_page_limit(&q);						/* $4 */
+	qctx_page_cursor(&q, "tu");					/* $5 $6 */
+	rc = qctx_finish(&q, stmt, NULL);
+out:
+	return qctx_release(&q, rc);
+}
+
+/* A read without parameters; notfound when the caller has no staff row. */
+static int
+plain(struct req *r, enum stmt stmt)
+{
+	static const char *const keys[] = { NULL };
+	struct qctx	 q;
+	int		 rc;
+
+	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
+		goto out;
+	rc = qctx_finish(&q, stmt, "no staff profile for this user");
+out:
+	return qctx_release(&q, rc);
+}
+
+/*
+ * GET /query/staff/shifts/assigned?limit&cursor: the caller's live
+ * assignments (assigned, confirmed, checked in or out) on shifts that
+ * still stand, soonest first.
+ */
+int
+h_staff_shifts_assigned(struct req *r)
+{
+	return shift_list(r, STMT_STAFF_SHIFTS_ASSIGNED);
+}
+
+/* GET /query/staff/shifts/pending: applications not answered yet. */
+int
+h_staff_shifts_pending(struct req *r)
+{
+	return shift_list(r, STMT_STAFF_SHIFTS_PENDING);
+}
+
+/*
+ * GET /query/staff/shifts/cancelled: assignments cancelled or declined,
+ * and live ones whose shift or order was cancelled; latest first.
+ */
+int
+h_staff_shifts_cancelled(struct req *r)
+{
+	return shift_list(r, STMT_STAFF_SHIFTS_CANCELLED);
+}
+
+/* GET /query/staff/shifts/completed: completed work, latest first. */
+int
+h_staff_shifts_completed(struct req *r)
+{
+	return shift_list(r, STMT_STAFF_SHIFTS_COMPLETED);
+}
+
+/*
+ * GET /query/staff/shifts/open?limit&cursor: the positions the caller
+ * could apply for (OPENPOS in main.c), soonest first.
+ */
+int
+h_staff_shifts_open(struct req *r)
+{
+	return shift_list(r, STMT_STAFF_SHIFTS_OPEN);
+}
+
+/*
+ * GET /query/staff/shifts/:shiftId: a shift the caller is assigned to,
+ * applied to or could apply for, with its hub, role, pay and the caller's
+ * own status; 404 for any other shift.
+ */
+int
+h_staff_shift(struct req *r)
+{
+	static const char *const keys[] = { NULL };
+	struct qctx	 q;
+	int		 rc;
+
+	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
+		goto out;
+	qctx_path_uuid(&q, "shiftId");				/* $4 */
+	rc = qctx_finish(&q, STMT_STAFF_SHIFT, "no such shift");
+out:
+	return qctx_release(&q, rc);
+}
+
+/*
+ * GET /query/staff/clock-in/shifts/today: the caller's live shifts that
+ * overlap today in their hub's time zone, with whether clock-in is open
+ * now (from staff_clock_in_window_minutes before the start to the end)
+ * and how the hub takes it.
+ */
+int
+h_staff_clockin_today(struct req *r)
+{
+	static const char *const keys[] = { NULL };
+	struct qctx	 q;
+	int		 rc;
+
+	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
+		goto out;
+	qctx_push(&q, arena_printf(r->arena, "%lld",
+	    conf_int(r->conf, CONF_STAFF_CLOCK_IN_WINDOW_MINUTES)));	/* $4 */
+	rc = qctx_finish(&q, STMT_STAFF_CLOCKIN_TODAY, NULL);
+out:
+	return qctx_release(&q, rc);
+}
+
+/* GET /query/staff/clock-in/status: the open time entry, if any. */
+int
+h_staff_clockin_status(struct req *r)
+{
+	return plain(r, STMT_STAFF_CLOCKIN_STATUS);
+}
+
+/*
+ * GET /query/staff/profile-completion: percentage of the required
+ * sections complete and what each misses (PROFILE_RULES in main.c).
+ */
+int
+h_staff_profile_completion(struct req *r)
+{
+	return plain(r, STMT_STAFF_PROFILE_COMPLETION);
+}
+
+/* GET /query/staff/profile/sections: every section with its counts. */
+int
+h_staff_profile_sections(struct req *r)
+{
+	return plain(r, STMT_STAFF_PROFILE_SECTIONS);
+}
+
+/* GET /query/staff/profile/personal-info */
+int
+h_staff_personal_info(struct req *r)
+{
+	return plain(r, STMT_STAFF_PERSONAL_INFO);
+}
+
+/* GET /query/staff/profile/industries */
+int
+h_staff_industries(struct req *r)
+{
+	return plain(r, STMT_STAFF_INDUSTRIES);
+}
+
+/* GET /query/staff/profile/skills: skills and the vendor roles held. */
+int
+h_staff_skills(struct req *r)
+{
+	return plain(r, STMT_STAFF_SKILLS);
+}
+
+/* GET /query/staff/profile/documents: with verification status. */
+int
+h_staff_documents(struct req *r)
+{
+	return plain(r, STMT_STAFF_DOCUMENTS);
+}
+
+/* GET /query/staff/profile/certificates: with status and expiry. */
+int
+h_staff_certificates(struct req *r)
+{
+	return plain(r, STMT_STAFF_CERTIFICATES);
+}
+
+/*
+ * GET /query/staff/profile/bank-accounts: masked (last four digits and
+ * the bank's name); the provider token never leaves the database.
+ */
+int
+h_staff_bank_accounts(struct req *r)
+{
+	return plain(r, STMT_STAFF_BANK_ACCOUNTS);
+}
+
+/* GET /query/staff/profile/benefits */
+int
+h_staff_benefits(struct req *r)
+{
+	return plain(r, STMT_STAFF_BENEFITS);
+}
+
+/*
+ * GET /query/staff/payments/summary: earnings of this pay period (the
+ * ISO week of today, UTC), the last one and the year to date, from the
+ * work done (hub-local work dates, the position's pay rate); payouts
+ * pending, paid and failed; work no payout covers yet.
+ */
+int
+h_staff_payments_summary(struct req *r)
+{
+	return plain(r, STMT_STAFF_PAYMENTS_SUMMARY);
+}
+
+/*
+ * GET /query/staff/payments/history?status&limit&cursor: payouts, latest
+ * period first; the bank account masked.
+ */
+int
+h_staff_payments_history(struct req *r)
+{
+	static const char *const keys[] = { "status", "limit", "cursor",
+	    NULL };
+	struct qctx	 q;
+	int		 rc;
+
+	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
+		goto out;
+	qctx_opt_enum(&q, "status", "pending|processing|paid|failed", 1,
+	    "pending,processing,paid,failed");			/* $4 */
+	qctx_page_limit(&q);						/* $5 */
+	qctx_page_cursor(&q, "du");					/* $6 $7 */
+	rc = qctx_finish(&q, STMT_STAFF_PAYMENTS_HISTORY, NULL);
+out:
+	return qctx_release(&q, rc);
+}
+
+/*
+ * GET /query/staff/payments/chart?from&to&bucket=week|month: earnings
+ * per week (Monday) or calendar month over the range, every bucket
+ * present (zero when nothing was earned); default: the last 12 weeks or
+ * 12 months to today (UTC).
+ */
+int
+h_staff_payments_chart(struct req *r)
+{
+	static const char *const keys[] = { "from", "to", "bucket", NULL };
+	struct qctx	 q;
+	int		 rc;
+
+	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
+		goto out;
+	date_range(&q);						/* $4 $5 */
+	qctx_opt_enum(&q, "bucket", "week|month", 0, "week");		/* $6 */
+	rc = qctx_finish(&q, STMT_STAFF_PAYMENTS_CHART, NULL);
+out:
+	return qctx_release(&q, rc);
+}
+
+/*
+ * GET /query/staff/dashboard: the next shift, this week's shifts and
+ * scheduled minutes, this period's earnings, the open shifts that match
+ * (count and the first three), the profile percentage and what needs
+ * attention (missing items, certificates expired or expiring within 30
+ * days, rejected documents).
+ */
+int
+h_staff_dashboard(struct req *r)
+{
+	return plain(r, STMT_STAFF_DASHBOARD);
+}
+
+/*
+ * GET /query/staff/availability?from&to: the weekly pattern, the
+ * exceptions in the range and, day by day (the worker's zone; default
+ * today and the next 13 days), the hours available.
+ */
+int
+h_staff_availability(struct req *r)
+{
+	static const char *const keys[] = { "from", "to", NULL };
+	struct qctx	 q;
+	int		 rc;
+
+	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
+		goto out;
+	date_range(&q);						/* $4 $5 */
+	rc = qctx_finish(&q, STMT_STAFF_AVAILABILITY, NULL);
+out:
+	return qctx_release(&q, rc);
+}

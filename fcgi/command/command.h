@@ -22,8 +22,9 @@ struct valid_field;
 struct valid_value;
 
 /*
- * Prepared statements, after idem's (IDEM_STMTS).  Each takes $1 tenant,
- * $2 business, $3 user, $4 request id, then its own parameters.
+ * Prepared statements, after idem's (IDEM_STMTS).  Each client one takes
+ * $1 tenant, $2 business, $3 user, $4 request id, then its own
+ * parameters; each staff one $2 staff instead of business.
  */
 enum stmt {
 	STMT_TZ_VALID = IDEM_STMT__MAX,	/* $5 zone: 't' when known */
@@ -37,6 +38,31 @@ enum stmt {
 	STMT_INVOICE_APPROVE,	/* $5 invoice */
 	STMT_INVOICE_DISPUTE,	/* $5 invoice, $6 reason, $7 lines (jsonb) */
 	STMT_TIME_CORRECT,	/* $5 time entry, $6 body (jsonb) */
+	/* Staff commands: $1 tenant, $2 staff, $3 user, $4 request id. */
+	STMT_STAFF_POS_LOCK,	/* $5 shift, $6 position */
+	STMT_STAFF_APPLY,	/* $5 shift, $6 position */
+	STMT_STAFF_WITHDRAW,	/* $5 shift */
+	STMT_STAFF_DECLINE,	/* $5 shift */
+	STMT_STAFF_SWAP_REQUEST, /* $5 shift, $6 reason */
+	STMT_STAFF_SWAP_CANCEL,	/* $5 shift */
+	STMT_STAFF_CLOCK_IN,	/* $5 body (jsonb), $6 window minutes */
+	STMT_STAFF_CLOCK_OUT,	/* $5 break minutes */
+	STMT_STAFF_AVAIL_CLEAR,	/* (none) */
+	STMT_STAFF_AVAIL_SET,	/* $5 windows, $6 zone, $7 before */
+	STMT_STAFF_EXC_ADD,	/* $5 day .. $9 reason */
+	STMT_STAFF_EXC_DEL,	/* $5 exception */
+	STMT_STAFF_PERSONAL_SET, /* $5 body (jsonb) */
+	STMT_STAFF_INDUSTRIES_SET, /* $5 items (jsonb) */
+	STMT_STAFF_SKILLS_SET,	/* $5 items (jsonb) */
+	STMT_STAFF_BENEFITS_SET, /* $5 items (jsonb) */
+	STMT_STAFF_DOC_ADD,	/* $5 type, $6 file id, $7 file name */
+	STMT_STAFF_DOC_DEL,	/* $5 document */
+	STMT_STAFF_CERT_ADD,	/* $5 name .. $10 file id */
+	STMT_STAFF_CERT_DEL,	/* $5 certificate */
+	STMT_STAFF_BANK_CLEAR,	/* $5 account kept (NULL: none) */
+	STMT_STAFF_BANK_ADD,	/* $5 body (jsonb), $6 default */
+	STMT_STAFF_BANK_DEL,	/* $5 account */
+	STMT_STAFF_BANK_DEFAULT, /* $5 account */
 	STMT__MAX
 };
 
@@ -93,5 +119,32 @@ int	h_invoice_dispute(struct req *);
 
 /* Time entries (h_invoices.c: they are what invoices bill). */
 int	h_time_entry_correct(struct req *);
+
+/*
+ * Staff commands (h_staff.c): $1 tenant, $2 staff, $3 user, $4 request id
+ * (staff_begin()), then the route's parameters.
+ */
+int	staff_begin(struct cmd *, struct req *);
+int	h_staff_apply(struct req *);
+int	h_staff_withdraw(struct req *);
+int	h_staff_decline(struct req *);
+int	h_staff_swap_request(struct req *);
+int	h_staff_swap_cancel(struct req *);
+int	h_staff_clock_in(struct req *);
+int	h_staff_clock_out(struct req *);
+int	h_staff_availability_set(struct req *);
+int	h_staff_exception_add(struct req *);
+int	h_staff_exception_delete(struct req *);
+int	h_staff_personal_info(struct req *);
+int	h_staff_industries(struct req *);
+int	h_staff_skills(struct req *);
+int	h_staff_benefits(struct req *);
+int	h_staff_document_add(struct req *);
+int	h_staff_document_delete(struct req *);
+int	h_staff_certificate_add(struct req *);
+int	h_staff_certificate_delete(struct req *);
+int	h_staff_bank_account_add(struct req *);
+int	h_staff_bank_account_delete(struct req *);
+int	h_staff_bank_account_default(struct req *);
 
 #endif

@@ -3,8 +3,9 @@
  * workflow actions).  Every command route is ROUTE_IDEMPOTENT: lib/idem
  * requires its Idempotency-Key and runs it in one transaction with its
  * stored answer (see idem.h).  Every statement repeats the caller's
- * tenant and business in its WHERE clause, so that an id of another
- * business is not found (404), and writes its audit row itself.
+ * tenant and business (staff commands: tenant and staff row) in its
+ * WHERE clause, so that an id of another business (another worker) is
+ * not found (404), and writes its audit row itself.
  */
 #include "config.h"
 
@@ -106,6 +107,206 @@
 /* Within a few minutes of now: a correction does not invent the future. */
 #define NOT_FUTURE(x) "(" x " <= now() + interval '5 minutes')"
 
+/*
+ * Staff commands: $1 tenant, $2 staff, $3 user, $4 request id.
+ *
+ * The eligibility rules of an application are those of the staff read
+ * models (fcgi/query/main.c: ME_STAFF, AVAIL, AVAILABLE, OPENPOS, FILLED),
+ * copied here verbatim: a change to one copy must be made to the other.
+ */
+#define ST_FILLED \
+	"('assigned', 'confirmed', 'checked_in', 'checked_out', 'completed')"
+#define ST_ME \
+	"WITH me AS (SELECT s.id, s.vendor_id, s.status AS staff_status" \
+	" FROM users u JOIN staff s ON s.id = u.staff_id" \
+	" AND s.tenant_id = u.tenant_id" \
+	" WHERE u.id = $3::uuid AND u.tenant_id = $1::uuid" \
+	" AND u.staff_id = $2::uuid AND u.actor = 'staff'" \
+	" AND u.status = 'active')"
+#define ST_AVAIL \
+	", az AS (SELECT coalesce((SELECT w.time_zone FROM staff_availability" \
+	" w, me WHERE w.staff_id = me.id ORDER BY w.day_of_week," \
+	" w.start_time LIMIT 1), 'UTC') AS tz," \
+	" EXISTS (SELECT 1 FROM staff_availability w, me" \
+	" WHERE w.staff_id = me.id) AS has)"
+#define ST_AZ_DAY(S) "(" S " AT TIME ZONE az.tz)::date"
+#define ST_AVAILABLE(S, E) \
+	"(CASE WHEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
+	" WHERE e.staff_id = me.id AND e.day = " ST_AZ_DAY(S) \
+	" AND NOT e.available) THEN false" \
+	" WHEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
+	" WHERE e.staff_id = me.id AND e.day = " ST_AZ_DAY(S) ")" \
+	" THEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
+	" WHERE e.staff_id = me.id AND e.day = " ST_AZ_DAY(S) \
+	" AND e.available AND (" S " AT TIME ZONE az.tz)::time >=" \
+	" e.start_time AND (" E " AT TIME ZONE az.tz) <= e.day + e.end_time)" \
+	" WHEN NOT az.has THEN true" \
+	" ELSE EXISTS (SELECT 1 FROM staff_availability w" \
+	" WHERE w.staff_id = me.id AND w.day_of_week =" \
+	" extract(dow FROM " S " AT TIME ZONE w.time_zone)" \
+	" AND (" S " AT TIME ZONE w.time_zone)::time >= w.start_time" \
+	" AND (" E " AT TIME ZONE w.time_zone) <=" \
+	" (" S " AT TIME ZONE w.time_zone)::date + w.end_time) END)"
+/* OPENPOS of the read models, with the columns an application needs. */
+#define ST_OPENPOS \
+	", openpos AS (SELECT s.id AS sid, s.business_id AS bid," \
+	" sp.id AS pid, sp.headcount - f.filled AS open_slots" \
+	" FROM me CROSS JOIN az" \
+	" JOIN shift_positions sp ON sp.vendor_id = me.vendor_id" \
+	" AND sp.tenant_id = $1::uuid AND sp.status = 'open'" \
+	" JOIN staff_roles x ON x.staff_id = me.id" \
+	" AND x.vendor_role_id = sp.vendor_role_id" \
+	" JOIN vendor_roles r ON r.id = sp.vendor_role_id" \
+	" AND r.status = 'active'" \
+	" JOIN shifts s ON s.id = sp.shift_id AND s.tenant_id = sp.tenant_id" \
+	" JOIN orders o ON o.id = s.order_id AND o.tenant_id = s.tenant_id" \
+	" JOIN hubs h ON h.id = s.hub_id AND h.tenant_id = s.tenant_id" \
+	" JOIN businesses b ON b.id = s.business_id" \
+	" AND b.tenant_id = s.tenant_id" \
+	" JOIN business_vendors bv ON bv.business_id = s.business_id" \
+	" AND bv.vendor_id = me.vendor_id AND bv.status = 'approved'" \
+	" CROSS JOIN LATERAL (SELECT count(*) AS filled FROM assignments a" \
+	" WHERE a.position_id = sp.id AND a.status IN " ST_FILLED ") f" \
+	" WHERE me.staff_status = 'active' AND s.status = 'open'" \
+	" AND o.status = 'open' AND s.starts_at > now()" \
+	" AND f.filled < sp.headcount" \
+	" AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = s.id" \
+	" AND a.staff_id = me.id)" \
+	" AND NOT EXISTS (SELECT 1 FROM assignments a JOIN shifts s2" \
+	" ON s2.id = a.shift_id WHERE a.staff_id = me.id AND a.status IN" \
+	" ('applied', 'assigned', 'confirmed', 'checked_in', 'checked_out')" \
+	" AND s2.status <> 'cancelled' AND s2.starts_at < s.ends_at" \
+	" AND s2.ends_at > s.starts_at)" \
+	" AND " ST_AVAILABLE("s.starts_at", "s.ends_at") ")"
+/* An assignment row p as the staff commands show it. */
+#define ST_ASSIGN_OBJ \
+	"json_build_object('assignmentId', p.id, 'shiftId', p.shift_id," \
+	" 'positionId', p.position_id, 'status', p.status," \
+	" 'appliedAt', " TS("p.applied_at") "," \
+	" 'assignedAt', " TS("p.assigned_at") "," \
+	" 'confirmedAt', " TS("p.confirmed_at") "," \
+	" 'declinedAt', " TS("p.declined_at") "," \
+	" 'cancelledAt', " TS("p.cancelled_at") "," \
+	" 'cancelReason', p.cancel_reason," \
+	" 'updatedAt', " TS("p.updated_at") ")"
+/*
+ * The caller's assignment on shift $5, locked: its live one, else the
+ * latest declined or cancelled one (no row: not its shift, 404).
+ */
+#define ST_MINE_LOCKED \
+	", cur AS (SELECT a.* FROM assignments a WHERE a.shift_id = $5::uuid" \
+	" AND a.tenant_id = $1::uuid AND a.staff_id = (SELECT id FROM me)" \
+	" ORDER BY a.status IN ('declined', 'cancelled'), a.updated_at DESC," \
+	" a.id LIMIT 1 FOR UPDATE)"
+/* A staff state change of cur: SET clause, the state it requires, action. */
+#define ST_ASSIGN_MOVE(SET, FROM, ACTION) \
+	ST_ME ST_MINE_LOCKED \
+	", upd AS (UPDATE assignments a SET " SET ", updated_at = now()" \
+	" FROM cur WHERE a.id = cur.id AND cur.status = '" FROM "'" \
+	" RETURNING a.*)," \
+	" aud AS (" AUDIT(ACTION, "assignment", "u.id::text", \
+	"jsonb_build_object('before', jsonb_build_object('status'," \
+	" c.status), 'after', jsonb_build_object('status', u.status))" \
+	" FROM upd u, cur c") ")" \
+	" SELECT c.status, (SELECT " ST_ASSIGN_OBJ " FROM upd p)::text" \
+	" FROM cur c"
+/* A swap request row p as the API shows it. */
+#define ST_SWAP_OBJ \
+	"json_build_object('swapRequestId', p.id, 'assignmentId'," \
+	" p.assignment_id, 'shiftId', $5::uuid, 'status', p.status," \
+	" 'reason', p.reason, 'createdAt', " TS("p.created_at") "," \
+	" 'resolvedAt', " TS("p.resolved_at") ")"
+
+/* Great-circle distance in meters between two points (degrees). */
+#define ST_DISTANCE(LAT1, LON1, LAT2, LON2) \
+	"(2 * 6371008.8 * asin(least(1, sqrt(power(sin(radians((" LAT2 \
+	") - (" LAT1 ")) / 2), 2) + cos(radians(" LAT1 ")) * cos(radians(" \
+	LAT2 ")) * power(sin(radians((" LON2 ") - (" LON1 ")) / 2), 2)))))"
+/* A time entry row p as the staff commands show it. */
+#define ST_TIME_OBJ \
+	"json_build_object('timeEntryId', p.id, 'assignmentId'," \
+	" p.assignment_id, 'shiftId', p.shift_id, 'status', p.status," \
+	" 'clockInAt', " TS("p.clock_in_at") "," \
+	" 'clockInMethod', p.clock_in_method, 'nfcTagId', p.nfc_tag_id," \
+	" 'clockOutAt', " TS("p.clock_out_at") "," \
+	" 'clockOutMethod', p.clock_out_method," \
+	" 'breakMinutes', p.break_minutes," \
+	" 'workedMinutes', p.worked_minutes)"
+/* A weekly availability row x (audit: jsonb; answer: json). */
+#define ST_WEEKLY_SUM(x) \
+	"jsonb_build_object('dayOfWeek', " x ".day_of_week," \
+	" 'startTime', to_char(" x ".start_time, 'HH24:MI')," \
+	" 'endTime', to_char(" x ".end_time, 'HH24:MI')," \
+	" 'timeZone', " x ".time_zone)"
+#define ST_WEEKLY_OBJ(x) \
+	"json_build_object('dayOfWeek', " x ".day_of_week," \
+	" 'startTime', to_char(" x ".start_time, 'HH24:MI')," \
+	" 'endTime', to_char(" x ".end_time, 'HH24:MI')," \
+	" 'timeZone', " x ".time_zone)"
+/* An availability exception row x (audit), p (as the API shows it). */
+#define ST_EXC_SUM(x) \
+	"jsonb_build_object('day', " x ".day, 'available', " x ".available," \
+	" 'startTime', to_char(" x ".start_time, 'HH24:MI')," \
+	" 'endTime', to_char(" x ".end_time, 'HH24:MI'))"
+#define ST_EXC_OBJ \
+	"json_build_object('exceptionId', p.id, 'day', p.day," \
+	" 'available', p.available," \
+	" 'startTime', to_char(p.start_time, 'HH24:MI')," \
+	" 'endTime', to_char(p.end_time, 'HH24:MI'), 'reason', p.reason)"
+/*
+ * Replace the caller's rows of list table TAB (key column KEY, value
+ * column VAL set from element e as VEXPR) with the items $5: rows of
+ * other keys are deleted, the others upserted (disjoint keys, so one
+ * statement).  OBJ shows a row i, ORD orders them.  "old" is the
+ * statement's snapshot (a FOR UPDATE there would skip the rows that the
+ * upsert changes in the same statement).
+ */
+#define ST_LIST_SET(TAB, KEY, VAL, VEXPR, ACTION, OBJ, ORD) \
+	ST_ME ", x AS (SELECT e->>'" KEY "' AS k, " VEXPR " AS v" \
+	" FROM jsonb_array_elements($5::jsonb) e)," \
+	" old AS (SELECT t.* FROM " TAB " t, me WHERE t.staff_id = me.id" \
+	" AND t.tenant_id = $1::uuid)," \
+	" del AS (DELETE FROM " TAB " t USING me WHERE t.staff_id = me.id" \
+	" AND t.tenant_id = $1::uuid AND t." KEY " NOT IN (SELECT k FROM x)" \
+	" RETURNING t.*)," \
+	" ups AS (INSERT INTO " TAB " (tenant_id, staff_id, " KEY ", " VAL ")" \
+	" SELECT $1::uuid, me.id, x.k, x.v FROM me, x" \
+	" ON CONFLICT (staff_id, " KEY ") DO UPDATE SET " VAL " =" \
+	" excluded." VAL " RETURNING *)," \
+	" aud AS (" AUDIT(ACTION, "staff", "me.id::text", \
+	"jsonb_build_object('before', (SELECT coalesce(jsonb_object_agg(" \
+	"o." KEY ", o." VAL "), '{}'::jsonb) FROM old o), 'after', (SELECT" \
+	" coalesce(jsonb_object_agg(i." KEY ", i." VAL "), '{}'::jsonb)" \
+	" FROM ups i)) FROM me") ")" \
+	" SELECT json_build_object('items', (SELECT coalesce(json_agg(" OBJ \
+	" ORDER BY " ORD "), '[]'::json) FROM ups i))::text FROM me"
+/* A document row p, a certificate row p (as GET .../profile/... shows). */
+#define ST_DOC_OBJ \
+	"json_build_object('documentId', p.id, 'docType', p.doc_type," \
+	" 'fileName', p.file_name, 'fileId', p.file_id," \
+	" 'verificationStatus', p.status, 'reviewNote', p.review_note," \
+	" 'uploadedAt', " TS("p.uploaded_at") "," \
+	" 'reviewedAt', " TS("p.reviewed_at") ")"
+#define ST_CERT_OBJ \
+	"json_build_object('certificateId', p.id, 'name', p.name," \
+	" 'issuer', p.issuer, 'number', p.number, 'issuedOn', p.issued_on," \
+	" 'expiresOn', p.expires_on, 'fileId', p.file_id," \
+	" 'verificationStatus', p.verification_status," \
+	" 'verifiedAt', " TS("p.verified_at") ")"
+/* A bank account row p as GET .../bank-accounts shows it; x audited. */
+#define ST_BANK_OBJ \
+	"json_build_object('bankAccountId', p.id," \
+	" 'holderName', p.holder_name, 'bankName', p.bank_name," \
+	" 'accountType', p.account_type," \
+	" 'last4', p.account_last4::text," \
+	" 'maskedNumber', '****' || p.account_last4," \
+	" 'routingLast4', p.routing_last4::text," \
+	" 'currency', p.currency, 'country', p.country," \
+	" 'isDefault', p.is_default," \
+	" 'createdAt', " TS("p.created_at") ")"
+#define ST_BANK_SUM(x) \
+	"jsonb_build_object('bankName', " x ".bank_name, 'last4', " \
+	x ".account_last4, 'isDefault', " x ".is_default)"
 /*
  * State-changing statements answer one row: the current state of the
  * target before the command (no row: not found), then the new object as
@@ -316,10 +517,469 @@ static const char *const stmts[STMT__MAX] = {
 	    " THEN 'invoiced' ELSE o.status END,"
 	    " (SELECT " TIME_ENTRY_OBJ " FROM upd p)::text,"
 	    " c.ordered, c.short, c.past, c.brk_ok FROM old o, chk c",
+	/*
+	 * Staff: apply for position $6 of shift $5.  The position must be of
+	 * the caller's vendor on that shift (else no row, 404); the answer
+	 * columns are the state (the live assignment's status, "full",
+	 * "not_eligible" or "eligible"), the new assignment.
+	 * STMT_STAFF_POS_LOCK runs first (its own statement, so that this
+	 * one's snapshot is taken after the lock): two workers cannot take
+	 * the last slot of a position.
+	 */
+	[STMT_STAFF_POS_LOCK] =
+	    "SELECT sp.id FROM shift_positions sp JOIN staff s"
+	    " ON s.id = $2::uuid AND s.tenant_id = sp.tenant_id"
+	    " AND s.vendor_id = sp.vendor_id"
+	    " WHERE sp.id = $6::uuid AND sp.shift_id = $5::uuid"
+	    " AND sp.tenant_id = $1::uuid"
+	    " AND $3::uuid IS NOT NULL AND $4::uuid IS NOT NULL"
+	    " FOR UPDATE OF sp",
+	[STMT_STAFF_APPLY] =
+	    ST_ME ST_AVAIL ST_OPENPOS
+	    ", pos AS (SELECT sp.* FROM shift_positions sp, me"
+	    " WHERE sp.id = $6::uuid AND sp.shift_id = $5::uuid"
+	    " AND sp.tenant_id = $1::uuid AND sp.vendor_id = me.vendor_id),"
+	    " live AS (SELECT a.status FROM assignments a, me"
+	    " WHERE a.shift_id = $5::uuid AND a.staff_id = me.id"
+	    " AND a.status NOT IN ('declined', 'cancelled')"
+	    " ORDER BY a.updated_at DESC LIMIT 1),"
+	    " ok AS (SELECT o.* FROM openpos o WHERE o.sid = $5::uuid"
+	    " AND o.pid = $6::uuid AND NOT EXISTS (SELECT 1 FROM live)),"
+	    " ins AS (INSERT INTO assignments (tenant_id, business_id,"
+	    " shift_id, position_id, vendor_id, staff_id, status, applied_at)"
+	    " SELECT $1::uuid, ok.bid, ok.sid, ok.pid, me.vendor_id, me.id,"
+	    " 'applied', now() FROM ok, me RETURNING *),"
+	    " aud AS (" AUDIT("assignment.apply", "assignment", "i.id::text",
+	    "jsonb_build_object('before', NULL, 'after', jsonb_build_object("
+	    "'status', i.status, 'shiftId', i.shift_id, 'positionId',"
+	    " i.position_id)) FROM ins i") ")"
+	    " SELECT CASE WHEN EXISTS (SELECT 1 FROM live)"
+	    " THEN (SELECT status FROM live)"
+	    " WHEN (SELECT count(*) FROM assignments a"
+	    " WHERE a.position_id = p.id AND a.status IN " ST_FILLED ")"
+	    " >= p.headcount THEN 'full'"
+	    " WHEN EXISTS (SELECT 1 FROM ins) THEN 'eligible'"
+	    " ELSE 'not_eligible' END,"
+	    " (SELECT " ST_ASSIGN_OBJ " FROM ins p)::text FROM pos p",
+	/* Staff: $5 shift; own applied -> cancelled (withdrawn). */
+	[STMT_STAFF_WITHDRAW] =
+	    ST_ASSIGN_MOVE("status = 'cancelled', cancelled_at = now(),"
+	    " cancel_reason = 'Withdrawn by the worker'", "applied",
+	    "assignment.withdraw"),
+	/* Staff: $5 shift; own assigned (offered) -> declined. */
+	[STMT_STAFF_DECLINE] =
+	    ST_ASSIGN_MOVE("status = 'declined', declined_at = now()",
+	    "assigned", "assignment.decline"),
+	/*
+	 * Staff: $5 shift, $6 reason: a pending swap request for the own
+	 * assigned or confirmed assignment.  Columns: the assignment's
+	 * status, the request, the id of a pending request already there.
+	 */
+	[STMT_STAFF_SWAP_REQUEST] =
+	    ST_ME ST_MINE_LOCKED
+	    ", pend AS (SELECT sr.id FROM swap_requests sr, cur"
+	    " WHERE sr.assignment_id = cur.id AND sr.status = 'pending'),"
+	    " ins AS (INSERT INTO swap_requests (tenant_id, business_id,"
+	    " assignment_id, reason) SELECT cur.tenant_id, cur.business_id,"
+	    " cur.id, $6::text FROM cur WHERE cur.status IN ('assigned',"
+	    " 'confirmed') AND NOT EXISTS (SELECT 1 FROM pend)"
+	    " ON CONFLICT (assignment_id) WHERE status = 'pending' DO NOTHING"
+	    " RETURNING *),"
+	    " aud AS (" AUDIT("swap_request.create", "swap_request",
+	    "i.id::text", "jsonb_build_object('before', NULL, 'after',"
+	    " jsonb_build_object('status', i.status, 'assignmentId',"
+	    " i.assignment_id, 'reason', i.reason)) FROM ins i") ")"
+	    " SELECT c.status, (SELECT " ST_SWAP_OBJ " FROM ins p)::text,"
+	    " (SELECT id::text FROM pend LIMIT 1) FROM cur c",
+	/*
+	 * Staff: $5 shift: the latest swap request of the own assignment,
+	 * pending -> cancelled.  Columns: the request's status (NULL: none),
+	 * the request.
+	 */
+	[STMT_STAFF_SWAP_CANCEL] =
+	    ST_ME ST_MINE_LOCKED
+	    ", sw AS (SELECT sr.* FROM swap_requests sr, cur"
+	    " WHERE sr.assignment_id = cur.id AND sr.tenant_id = $1::uuid"
+	    " ORDER BY sr.status = 'pending' DESC, sr.created_at DESC, sr.id"
+	    " LIMIT 1 FOR UPDATE OF sr),"
+	    " upd AS (UPDATE swap_requests r SET status = 'cancelled',"
+	    " resolved_at = now() FROM sw WHERE r.id = sw.id"
+	    " AND sw.status = 'pending' RETURNING r.*),"
+	    " aud AS (" AUDIT("swap_request.cancel", "swap_request",
+	    "u.id::text", "jsonb_build_object('before', jsonb_build_object("
+	    "'status', s.status), 'after', jsonb_build_object('status',"
+	    " u.status)) FROM upd u, sw s") ")"
+	    " SELECT (SELECT status FROM sw),"
+	    " (SELECT " ST_SWAP_OBJ " FROM upd p)::text FROM cur c",
+	/*
+	 * Staff: clock in; $5 body (jsonb: nfcTagId, or latitude and
+	 * longitude), $6 clock-in window (minutes before the start).  The
+	 * shift: the caller's earliest assigned or confirmed assignment
+	 * whose window is open now (as /query/staff/clock-in/today).
+	 * Columns: the state ("clocked_in": an entry is open already,
+	 * "no_shift_open", "method_not_allowed", "nfc_tag_mismatch",
+	 * "outside_geofence", or "ok"), the time entry, the distance in
+	 * meters from the hub (geofence).
+	 */
+	[STMT_STAFF_CLOCK_IN] =
+	    ST_ME ", x AS (SELECT $5::jsonb AS b),"
+	    " cand AS (SELECT a.*, s.starts_at, s.ends_at, h.id AS hid,"
+	    " h.latitude AS hlat, h.longitude AS hlon, h.geofence_radius_m,"
+	    " h.clock_in_methods FROM me JOIN assignments a"
+	    " ON a.staff_id = me.id AND a.tenant_id = $1::uuid"
+	    " JOIN shifts s ON s.id = a.shift_id AND s.tenant_id = a.tenant_id"
+	    " JOIN orders o ON o.id = s.order_id AND o.tenant_id = s.tenant_id"
+	    " JOIN hubs h ON h.id = s.hub_id AND h.tenant_id = s.tenant_id"
+	    " WHERE a.status IN ('assigned', 'confirmed')"
+	    " AND s.status <> 'cancelled' AND o.status <> 'cancelled'"
+	    " AND now() >= s.starts_at - make_interval(mins => $6::integer)"
+	    " AND now() < s.ends_at ORDER BY s.starts_at, a.id LIMIT 1"
+	    " FOR UPDATE OF a),"
+	    " busy AS (SELECT te.id FROM time_entries te, me"
+	    " WHERE te.staff_id = me.id AND te.status = 'open'),"
+	    " tag AS (SELECT t.id FROM nfc_tags t, cand c, x"
+	    " WHERE b ? 'nfcTagId' AND t.hub_id = c.hid AND t.status = 'active'"
+	    " AND t.tenant_id = $1::uuid AND (t.tag_uid = upper(b->>'nfcTagId')"
+	    " OR t.id::text = lower(b->>'nfcTagId'))),"
+	    " geo AS (SELECT " ST_DISTANCE("c.hlat", "c.hlon",
+	    "(b->>'latitude')::numeric", "(b->>'longitude')::numeric")
+	    " AS dist FROM cand c, x WHERE b ? 'latitude'"
+	    " AND c.hlat IS NOT NULL),"
+	    " chk AS (SELECT c.id, CASE WHEN b ? 'nfcTagId' THEN 'nfc'"
+	    " ELSE 'geofence' END AS method FROM cand c, x),"
+	    " st AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM busy)"
+	    " THEN 'clocked_in' WHEN NOT EXISTS (SELECT 1 FROM cand)"
+	    " THEN 'no_shift_open' WHEN NOT (SELECT chk.method = ANY"
+	    " (c.clock_in_methods) FROM chk, cand c) OR ((SELECT method"
+	    " FROM chk) = 'geofence' AND NOT EXISTS (SELECT 1 FROM geo))"
+	    " THEN 'method_not_allowed' WHEN (SELECT method FROM chk) = 'nfc'"
+	    " AND NOT EXISTS (SELECT 1 FROM tag) THEN 'nfc_tag_mismatch'"
+	    " WHEN (SELECT method FROM chk) = 'geofence' AND (SELECT dist"
+	    " FROM geo) > (SELECT geofence_radius_m FROM cand)"
+	    " THEN 'outside_geofence' ELSE 'ok' END AS state),"
+	    " ins AS (INSERT INTO time_entries (tenant_id, business_id,"
+	    " assignment_id, staff_id, shift_id, clock_in_at, clock_in_method,"
+	    " clock_in_latitude, clock_in_longitude, nfc_tag_id)"
+	    " SELECT $1::uuid, c.business_id, c.id, c.staff_id, c.shift_id,"
+	    " now(), k.method, (b->>'latitude')::numeric,"
+	    " (b->>'longitude')::numeric, (SELECT id FROM tag LIMIT 1)"
+	    " FROM cand c, chk k, x, st WHERE st.state = 'ok' RETURNING *),"
+	    " upd AS (UPDATE assignments a SET status = 'checked_in',"
+	    " checked_in_at = i.clock_in_at, updated_at = now() FROM ins i"
+	    " WHERE a.id = i.assignment_id RETURNING a.id),"
+	    " aud AS (" AUDIT("time_entry.clock_in", "time_entry", "i.id::text",
+	    "jsonb_build_object('before', NULL, 'after', jsonb_build_object("
+	    "'assignmentId', i.assignment_id, 'clockInAt', i.clock_in_at,"
+	    " 'method', i.clock_in_method, 'nfcTagId', i.nfc_tag_id))"
+	    " FROM ins i") ")"
+	    " SELECT st.state, (SELECT " ST_TIME_OBJ " FROM ins p)::text,"
+	    " (SELECT round(dist)::text FROM geo),"
+	    " (SELECT count(*) FROM upd)::text FROM st",
+	/*
+	 * Staff: clock out of the open time entry; $5 break minutes (NULL:
+	 * keep).  Columns: the entry's status (no row: none open), the
+	 * entry, the minutes clocked so far.
+	 */
+	[STMT_STAFF_CLOCK_OUT] =
+	    ST_ME ", old AS (SELECT te.* FROM time_entries te, me"
+	    " WHERE te.staff_id = me.id AND te.tenant_id = $1::uuid"
+	    " AND te.status = 'open' FOR UPDATE OF te),"
+	    " el AS (SELECT old.id, floor(extract(epoch FROM now() -"
+	    " old.clock_in_at) / 60)::integer AS mins,"
+	    " coalesce($5::integer, old.break_minutes) AS brk FROM old),"
+	    " upd AS (UPDATE time_entries t SET clock_out_at = now(),"
+	    " clock_out_method = t.clock_in_method, break_minutes = el.brk,"
+	    " status = 'closed', updated_at = now() FROM el"
+	    " WHERE t.id = el.id AND el.brk <= el.mins"
+	    " AND now() > t.clock_in_at RETURNING t.*),"
+	    " ua AS (UPDATE assignments a SET status = 'checked_out',"
+	    " checked_out_at = u.clock_out_at, updated_at = now() FROM upd u"
+	    " WHERE a.id = u.assignment_id AND a.status = 'checked_in'"
+	    " RETURNING a.id),"
+	    " aud AS (" AUDIT("time_entry.clock_out", "time_entry",
+	    "u.id::text",
+	    "jsonb_build_object('before', jsonb_build_object('status',"
+	    " o.status), 'after', jsonb_build_object('status', u.status,"
+	    " 'clockOutAt', u.clock_out_at, 'breakMinutes', u.break_minutes,"
+	    " 'workedMinutes', u.worked_minutes)) FROM upd u, old o") ")"
+	    " SELECT o.status, (SELECT " ST_TIME_OBJ " FROM upd p)::text,"
+	    " el.mins, (SELECT count(*) FROM ua) FROM old o, el",
+	/*
+	 * Staff: the weekly availability is replaced in two statements (a
+	 * DELETE and an INSERT of the same keys cannot share one).  Clear:
+	 * the rows removed, as the audit summary wants them (no row: the
+	 * caller is no active staff user).
+	 */
+	[STMT_STAFF_AVAIL_CLEAR] =
+	    ST_ME ", del AS (DELETE FROM staff_availability w USING me"
+	    " WHERE w.staff_id = me.id AND w.tenant_id = $1::uuid"
+	    " AND $4::uuid IS NOT NULL RETURNING w.*)"
+	    " SELECT (SELECT coalesce(jsonb_agg(" ST_WEEKLY_SUM("d")
+	    " ORDER BY d.day_of_week, d.start_time), '[]'::jsonb)"
+	    " FROM del d)::text FROM me",
+	/* $5 weekly windows (jsonb array), $6 zone, $7 the rows cleared. */
+	[STMT_STAFF_AVAIL_SET] =
+	    ST_ME ", ins AS (INSERT INTO staff_availability (tenant_id,"
+	    " staff_id, day_of_week, start_time, end_time, time_zone)"
+	    " SELECT $1::uuid, me.id, (e->>'dayOfWeek')::smallint,"
+	    " (e->>'startTime')::time, (e->>'endTime')::time, $6::text"
+	    " FROM me, jsonb_array_elements($5::jsonb) e RETURNING *),"
+	    " aud AS (" AUDIT("availability.replace", "staff", "me.id::text",
+	    "jsonb_build_object('before', $7::jsonb, 'after', (SELECT"
+	    " coalesce(jsonb_agg(" ST_WEEKLY_SUM("i") " ORDER BY"
+	    " i.day_of_week, i.start_time), '[]'::jsonb) FROM ins i)) FROM me")
+	    ")"
+	    " SELECT json_build_object('timeZone', $6::text, 'weekly',"
+	    " (SELECT coalesce(json_agg(" ST_WEEKLY_OBJ("i") " ORDER BY"
+	    " i.day_of_week, i.start_time), '[]'::json) FROM ins i))::text"
+	    " FROM me",
+	/*
+	 * Staff: $5 day, $6 available, $7 start, $8 end, $9 reason.  The
+	 * day must not be before today in the caller's zone, nor clash with
+	 * an exception of that day (either unavailable, or hours that
+	 * overlap).  Columns: the state ("past", "exists" or "new"), the
+	 * exception, the id of the one it clashes with.
+	 */
+	[STMT_STAFF_EXC_ADD] =
+	    ST_ME ST_AVAIL
+	    ", clash AS (SELECT e.id FROM staff_availability_exceptions e, me"
+	    " WHERE e.staff_id = me.id AND e.day = $5::date"
+	    " AND (NOT e.available OR NOT $6::boolean OR (e.start_time <"
+	    " $8::time AND e.end_time > $7::time)) ORDER BY e.start_time"
+	    " NULLS FIRST, e.id LIMIT 1),"
+	    " st AS (SELECT CASE WHEN $5::date < (now() AT TIME ZONE az.tz)"
+	    "::date THEN 'past' WHEN EXISTS (SELECT 1 FROM clash)"
+	    " THEN 'exists' ELSE 'new' END AS state FROM az),"
+	    " ins AS (INSERT INTO staff_availability_exceptions (tenant_id,"
+	    " staff_id, day, available, start_time, end_time, reason)"
+	    " SELECT $1::uuid, me.id, $5::date, $6::boolean, $7::time,"
+	    " $8::time, $9::text FROM me, st WHERE st.state = 'new'"
+	    " RETURNING *),"
+	    " aud AS (" AUDIT("availability.exception_add",
+	    "availability_exception", "i.id::text",
+	    "jsonb_build_object('before', NULL, 'after', " ST_EXC_SUM("i") ")"
+	    " FROM ins i") ")"
+	    " SELECT st.state, (SELECT " ST_EXC_OBJ " FROM ins p)::text,"
+	    " (SELECT id::text FROM clash) FROM st, me",
+	/* $5 exception: the caller's own, deleted. */
+	[STMT_STAFF_EXC_DEL] =
+	    ST_ME ", del AS (DELETE FROM staff_availability_exceptions e"
+	    " USING me WHERE e.id = $5::uuid AND e.staff_id = me.id"
+	    " AND e.tenant_id = $1::uuid RETURNING e.*),"
+	    " aud AS (" AUDIT("availability.exception_delete",
+	    "availability_exception", "d.id::text",
+	    "jsonb_build_object('before', " ST_EXC_SUM("d") ", 'after', NULL)"
+	    " FROM del d") ")"
+	    " SELECT 'deleted', json_build_object('exceptionId', d.id,"
+	    " 'deleted', true)::text FROM del d",
+	/*
+	 * Staff profile: $5 body (jsonb, checked).  Personal info replaces
+	 * the names on the staff row and the editable profile (an absent
+	 * member is cleared); the answer is GET .../personal-info's object
+	 * (copied from fcgi/query/main.c).  The audit row names the members
+	 * sent, not their values: personal data stays out of the audit log.
+	 */
+	[STMT_STAFF_PERSONAL_SET] =
+	    ST_ME ", x AS (SELECT $5::jsonb AS b),"
+	    " us AS (UPDATE staff st SET first_name = b->>'firstName',"
+	    " last_name = b->>'lastName', updated_at = now() FROM me, x"
+	    " WHERE st.id = me.id AND st.tenant_id = $1::uuid RETURNING st.*),"
+	    " up AS (INSERT INTO staff_profiles (staff_id, tenant_id,"
+	    " preferred_name, date_of_birth, address_line1, address_line2,"
+	    " city, region, postal_code, country, bio, photo_file_id,"
+	    " emergency_contact_name, emergency_contact_phone, updated_at)"
+	    " SELECT me.id, $1::uuid, b->>'preferredName',"
+	    " (b->>'dateOfBirth')::date, b->'address'->>'line1',"
+	    " b->'address'->>'line2', b->'address'->>'city',"
+	    " b->'address'->>'region', b->'address'->>'postalCode',"
+	    " b->'address'->>'country', b->>'bio', b->>'photoFileId',"
+	    " b->'emergencyContact'->>'name', b->'emergencyContact'->>'phone',"
+	    " now() FROM me, x ON CONFLICT (staff_id) DO UPDATE SET"
+	    " preferred_name = excluded.preferred_name,"
+	    " date_of_birth = excluded.date_of_birth,"
+	    " address_line1 = excluded.address_line1,"
+	    " address_line2 = excluded.address_line2, city = excluded.city,"
+	    " region = excluded.region, postal_code = excluded.postal_code,"
+	    " country = excluded.country, bio = excluded.bio,"
+	    " photo_file_id = excluded.photo_file_id,"
+	    " emergency_contact_name = excluded.emergency_contact_name,"
+	    " emergency_contact_phone = excluded.emergency_contact_phone,"
+	    " updated_at = now() RETURNING *),"
+	    " aud AS (" AUDIT("staff.personal_info", "staff", "me.id::text",
+	    "jsonb_build_object('fields', (SELECT jsonb_agg(k ORDER BY k)"
+	    " FROM jsonb_object_keys($5::jsonb) k)) FROM me, up, us") ")"
+	    " SELECT (SELECT json_build_object('staffId', st.id,"
+	    " 'firstName', st.first_name, 'lastName', st.last_name,"
+	    " 'preferredName', p.preferred_name, 'email', st.email::text,"
+	    " 'phone', st.phone, 'status', st.status,"
+	    " 'dateOfBirth', p.date_of_birth,"
+	    " 'address', json_build_object('line1', p.address_line1,"
+	    " 'line2', p.address_line2, 'city', p.city, 'region', p.region,"
+	    " 'postalCode', p.postal_code, 'country', p.country),"
+	    " 'bio', p.bio, 'photoFileId', p.photo_file_id,"
+	    " 'emergencyContact', CASE WHEN p.emergency_contact_name IS NULL"
+	    " AND p.emergency_contact_phone IS NULL THEN NULL ELSE"
+	    " json_build_object('name', p.emergency_contact_name,"
+	    " 'phone', p.emergency_contact_phone) END,"
+	    " 'rating', p.rating,"
+	    " 'vendor', json_build_object('vendorId', v.id, 'name', v.name),"
+	    " 'updatedAt', " TS("p.updated_at") ")"
+	    " FROM us st JOIN up p ON p.staff_id = st.id"
+	    " JOIN vendors v ON v.id = st.vendor_id"
+	    " AND v.tenant_id = st.tenant_id)::text FROM me",
+	/* $5 items [{"industry", "yearsExperience"}]: the new list. */
+	[STMT_STAFF_INDUSTRIES_SET] =
+	    ST_LIST_SET("staff_industries", "industry", "years_experience",
+	    "(e->>'yearsExperience')::integer", "staff.industries",
+	    "json_build_object('industry', i.industry, 'yearsExperience',"
+	    " i.years_experience)", "i.industry"),
+	/* $5 items [{"skill", "level"}]. */
+	[STMT_STAFF_SKILLS_SET] =
+	    ST_LIST_SET("staff_skills", "skill", "level",
+	    "coalesce(e->>'level', 'intermediate')", "staff.skills",
+	    "json_build_object('skill', i.skill, 'level', i.level)",
+	    "i.skill"),
+	/*
+	 * $5 items [{"benefit", "status"}]: enrolledAt is kept while a
+	 * benefit stays enrolled, set when it becomes enrolled, cleared
+	 * otherwise.
+	 */
+	[STMT_STAFF_BENEFITS_SET] =
+	    ST_ME ", x AS (SELECT e->>'benefit' AS k, e->>'status' AS v"
+	    " FROM jsonb_array_elements($5::jsonb) e),"
+	    " old AS (SELECT t.* FROM staff_benefits t, me"
+	    " WHERE t.staff_id = me.id AND t.tenant_id = $1::uuid),"
+	    " del AS (DELETE FROM staff_benefits t USING me"
+	    " WHERE t.staff_id = me.id AND t.tenant_id = $1::uuid"
+	    " AND t.benefit NOT IN (SELECT k FROM x) RETURNING t.*),"
+	    " ups AS (INSERT INTO staff_benefits (tenant_id, staff_id, benefit,"
+	    " status, enrolled_at) SELECT $1::uuid, me.id, x.k, x.v,"
+	    " CASE WHEN x.v = 'enrolled' THEN now() END FROM me, x"
+	    " ON CONFLICT (staff_id, benefit) DO UPDATE SET"
+	    " status = excluded.status, enrolled_at = CASE WHEN"
+	    " excluded.status <> 'enrolled' THEN NULL WHEN"
+	    " staff_benefits.status = 'enrolled'"
+	    " THEN staff_benefits.enrolled_at ELSE now() END RETURNING *),"
+	    " aud AS (" AUDIT("staff.benefits", "staff", "me.id::text",
+	    "jsonb_build_object('before', (SELECT coalesce(jsonb_object_agg("
+	    "o.benefit, o.status), '{}'::jsonb) FROM old o), 'after', (SELECT"
+	    " coalesce(jsonb_object_agg(i.benefit, i.status), '{}'::jsonb)"
+	    " FROM ups i)) FROM me") ")"
+	    " SELECT json_build_object('items', (SELECT coalesce(json_agg("
+	    "json_build_object('benefit', i.benefit, 'status', i.status,"
+	    " 'enrolledAt', " TS("i.enrolled_at") ") ORDER BY i.benefit),"
+	    " '[]'::json) FROM ups i))::text FROM me",
+	/* Staff: $5 doc type, $6 file id, $7 file name: pending review. */
+	[STMT_STAFF_DOC_ADD] =
+	    ST_ME ", ins AS (INSERT INTO staff_documents (tenant_id, staff_id,"
+	    " doc_type, file_id, file_name) SELECT $1::uuid, me.id, $5::text,"
+	    " $6::text, $7::text FROM me RETURNING *),"
+	    " aud AS (" AUDIT("staff.document_add", "staff_document",
+	    "i.id::text", "jsonb_build_object('before', NULL, 'after',"
+	    " jsonb_build_object('docType', i.doc_type, 'fileId', i.file_id))"
+	    " FROM ins i") ")"
+	    " SELECT (SELECT " ST_DOC_OBJ " FROM ins p)::text FROM me",
+	/* $5 document: the caller's own, not deleted yet, soft-deleted. */
+	[STMT_STAFF_DOC_DEL] =
+	    ST_ME ", del AS (UPDATE staff_documents d SET deleted_at = now()"
+	    " FROM me WHERE d.id = $5::uuid AND d.staff_id = me.id"
+	    " AND d.tenant_id = $1::uuid AND d.deleted_at IS NULL"
+	    " RETURNING d.*),"
+	    " aud AS (" AUDIT("staff.document_delete", "staff_document",
+	    "d.id::text", "jsonb_build_object('before', jsonb_build_object("
+	    "'docType', d.doc_type, 'status', d.status), 'after', NULL)"
+	    " FROM del d") ")"
+	    " SELECT json_build_object('documentId', d.id, 'deleted', true)"
+	    "::text FROM del d",
+	/*
+	 * Staff: $5 name, $6 issuer, $7 number, $8 issued on, $9 expires
+	 * on, $10 file id: a certificate pending verification.
+	 */
+	[STMT_STAFF_CERT_ADD] =
+	    ST_ME ", ins AS (INSERT INTO staff_certificates (tenant_id,"
+	    " staff_id, name, issuer, number, issued_on, expires_on, file_id)"
+	    " SELECT $1::uuid, me.id, $5::text, $6::text, $7::text,"
+	    " $8::date, $9::date, $10::text FROM me RETURNING *),"
+	    " aud AS (" AUDIT("staff.certificate_add", "staff_certificate",
+	    "i.id::text", "jsonb_build_object('before', NULL, 'after',"
+	    " jsonb_build_object('name', i.name, 'expiresOn', i.expires_on))"
+	    " FROM ins i") ")"
+	    " SELECT (SELECT " ST_CERT_OBJ " FROM ins p)::text FROM me",
+	/* $5 certificate: the caller's own, soft-deleted. */
+	[STMT_STAFF_CERT_DEL] =
+	    ST_ME ", del AS (UPDATE staff_certificates c SET deleted_at = now()"
+	    " FROM me WHERE c.id = $5::uuid AND c.staff_id = me.id"
+	    " AND c.tenant_id = $1::uuid AND c.deleted_at IS NULL"
+	    " RETURNING c.*),"
+	    " aud AS (" AUDIT("staff.certificate_delete", "staff_certificate",
+	    "d.id::text", "jsonb_build_object('before', jsonb_build_object("
+	    "'name', d.name, 'verificationStatus', d.verification_status),"
+	    " 'after', NULL) FROM del d") ")"
+	    " SELECT json_build_object('certificateId', d.id, 'deleted', true)"
+	    "::text FROM del d",
+	/*
+	 * Staff bank accounts: only the payment provider's token and the
+	 * last four digits are stored; the token is never answered.
+	 * Clear: the caller's default flag, except on account $5 (NULL:
+	 * all), and only when $5 is NULL or an active account of the
+	 * caller (the partial unique index on the default allows one at a
+	 * time, so clearing is a statement of its own).
+	 */
+	[STMT_STAFF_BANK_CLEAR] =
+	    ST_ME ", upd AS (UPDATE staff_bank_accounts b SET"
+	    " is_default = false FROM me WHERE b.staff_id = me.id"
+	    " AND b.tenant_id = $1::uuid AND b.is_default"
+	    " AND b.deleted_at IS NULL AND b.id IS DISTINCT FROM $5::uuid"
+	    " AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM"
+	    " staff_bank_accounts x WHERE x.id = $5::uuid"
+	    " AND x.staff_id = me.id AND x.deleted_at IS NULL))"
+	    " AND $4::uuid IS NOT NULL RETURNING b.id)"
+	    " SELECT count(*) FROM upd",
+	/* $5 body (jsonb, checked), $6 make it the default (boolean). */
+	[STMT_STAFF_BANK_ADD] =
+	    ST_ME ", x AS (SELECT $5::jsonb AS b),"
+	    " ins AS (INSERT INTO staff_bank_accounts (tenant_id, staff_id,"
+	    " holder_name, bank_name, account_type, account_last4,"
+	    " routing_last4, provider_token, currency, country, is_default)"
+	    " SELECT $1::uuid, me.id, b->>'holderName', b->>'bankName',"
+	    " coalesce(b->>'accountType', 'checking'), b->>'last4',"
+	    " b->>'routingLast4', b->>'providerToken',"
+	    " coalesce(b->>'currency', 'USD'), coalesce(b->>'country', 'US'),"
+	    " $6::boolean OR NOT EXISTS (SELECT 1 FROM staff_bank_accounts o"
+	    " WHERE o.staff_id = me.id AND o.deleted_at IS NULL)"
+	    " FROM me, x RETURNING *),"
+	    " aud AS (" AUDIT("staff.bank_account_add", "staff_bank_account",
+	    "i.id::text", "jsonb_build_object('before', NULL, 'after', "
+	    ST_BANK_SUM("i") ") FROM ins i") ")"
+	    " SELECT (SELECT " ST_BANK_OBJ " FROM ins p)::text FROM me",
+	/* $5 account: the caller's own, soft-deleted (and no default). */
+	[STMT_STAFF_BANK_DEL] =
+	    ST_ME ", del AS (UPDATE staff_bank_accounts b SET"
+	    " deleted_at = now(), is_default = false FROM me"
+	    " WHERE b.id = $5::uuid AND b.staff_id = me.id"
+	    " AND b.tenant_id = $1::uuid AND b.deleted_at IS NULL"
+	    " RETURNING b.*),"
+	    " aud AS (" AUDIT("staff.bank_account_delete",
+	    "staff_bank_account", "d.id::text", "jsonb_build_object('before',"
+	    " " ST_BANK_SUM("d") ", 'after', NULL) FROM del d") ")"
+	    " SELECT json_build_object('bankAccountId', d.id, 'deleted', true)"
+	    "::text FROM del d",
+	/* $5 account: the caller's own becomes the default. */
+	[STMT_STAFF_BANK_DEFAULT] =
+	    ST_ME ", upd AS (UPDATE staff_bank_accounts b SET"
+	    " is_default = true FROM me WHERE b.id = $5::uuid"
+	    " AND b.staff_id = me.id AND b.tenant_id = $1::uuid"
+	    " AND b.deleted_at IS NULL RETURNING b.*),"
+	    " aud AS (" AUDIT("staff.bank_account_default",
+	    "staff_bank_account", "u.id::text", "jsonb_build_object('before',"
+	    " NULL, 'after', " ST_BANK_SUM("u") ") FROM upd u") ")"
+	    " SELECT (SELECT " ST_BANK_OBJ " FROM upd p)::text FROM upd",
 };
 
 #define CMD	(ROUTE_CLIENT | ROUTE_IDEMPOTENT)
 #define CMDJ	(ROUTE_CLIENT | ROUTE_IDEMPOTENT | ROUTE_BODY_JSON)
+#define STAFF	(ROUTE_STAFF | ROUTE_IDEMPOTENT)
+#define STAFFJ	(ROUTE_STAFF | ROUTE_IDEMPOTENT | ROUTE_BODY_JSON)
 
 static const struct route routes[] = {
 	{ "GET", "/commands/health", app_health, ROUTE_PUBLIC },
@@ -340,6 +1000,46 @@ static const struct route routes[] = {
 	    h_invoice_dispute, CMDJ },
 	{ "POST", "/commands/client/time-entries/:timeEntryId/correct",
 	    h_time_entry_correct, CMDJ },
+	{ "POST", "/commands/staff/shifts/:shiftId/apply", h_staff_apply,
+	    STAFFJ },
+	{ "POST", "/commands/staff/shifts/:shiftId/withdraw",
+	    h_staff_withdraw, STAFF },
+	{ "POST", "/commands/staff/shifts/:shiftId/decline",
+	    h_staff_decline, STAFF },
+	{ "POST", "/commands/staff/shifts/:shiftId/request-swap",
+	    h_staff_swap_request, STAFFJ },
+	{ "POST", "/commands/staff/shifts/:shiftId/cancel-swap",
+	    h_staff_swap_cancel, STAFF },
+	{ "POST", "/commands/staff/clock-in", h_staff_clock_in, STAFFJ },
+	{ "POST", "/commands/staff/clock-out", h_staff_clock_out, STAFFJ },
+	{ "PUT", "/commands/staff/availability", h_staff_availability_set,
+	    STAFFJ },
+	{ "POST", "/commands/staff/availability/exceptions",
+	    h_staff_exception_add, STAFFJ },
+	{ "DELETE", "/commands/staff/availability/exceptions/:exceptionId",
+	    h_staff_exception_delete, STAFF },
+	{ "PUT", "/commands/staff/profile/personal-info",
+	    h_staff_personal_info, STAFFJ },
+	{ "PUT", "/commands/staff/profile/industries", h_staff_industries,
+	    STAFFJ },
+	{ "PUT", "/commands/staff/profile/skills", h_staff_skills, STAFFJ },
+	{ "PUT", "/commands/staff/profile/benefits", h_staff_benefits,
+	    STAFFJ },
+	{ "POST", "/commands/staff/profile/documents", h_staff_document_add,
+	    STAFFJ },
+	{ "DELETE", "/commands/staff/profile/documents/:documentId",
+	    h_staff_document_delete, STAFF },
+	{ "POST", "/commands/staff/profile/certificates",
+	    h_staff_certificate_add, STAFFJ },
+	{ "DELETE", "/commands/staff/profile/certificates/:certificateId",
+	    h_staff_certificate_delete, STAFF },
+	{ "POST", "/commands/staff/profile/bank-accounts",
+	    h_staff_bank_account_add, STAFFJ },
+	{ "DELETE", "/commands/staff/profile/bank-accounts/:bankAccountId",
+	    h_staff_bank_account_delete, STAFF },
+	{ "POST",
+	    "/commands/staff/profile/bank-accounts/:bankAccountId/default",
+	    h_staff_bank_account_default, STAFF },
 };
 
 /*

@@ -1,0 +1,1687 @@
+/*
+ * check_staff_commands: integration tests of the staff commands of
+ * krow-command (/commands/staff/...) through nginx with real tokens,
+ * against the demo data (sql/demo.sql): apply for an open position,
+ * withdraw the application, decline an offered shift, request a swap
+ * and cancel it; clock in (NFC tag, geofence) and out; replace the
+ * weekly availability, add and delete availability exceptions; replace
+ * the personal info, industries, skills and benefits of the profile;
+ * add and delete documents, certificates and bank accounts (token and
+ * last four digits only), choose the default account.
+ * Each: the happy path with the staff read models (/query/staff/...)
+ * showing the effect and the audit row, validation failures, a client
+ * token (403), state conflicts (409), another worker's ids (404) and
+ * the replay of an Idempotency-Key.  Bad requests must change nothing
+ * (rows are counted with "$KROW_TEST_STACK psql $KROW_TEST_STATE").
+ * Every test case puts back what it changed (by psql, before each test
+ * and after the last), so that the suites after this one and a second
+ * run on one stack see the demo data.  Without $KROW_TEST_URL it skips
+ * (exit 77).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <json-c/json.h>
+
+#include "mem.h"
+#include "uuid.h"
+#include "http.h"
+
+#define ID(n)		"00000000-0000-4000-8000-" n
+#define MISSING		ID("0000000fffff")
+#define SHIFT_OPEN	ID("000000008091")	/* +7 days, open to Sam */
+#define POS_OPEN	ID("000000080911")
+#define SHIFT_ASSIGNED	ID("000000008061")	/* Sam assigned */
+#define ASG_ASSIGNED	ID("000000806111")
+#define POS_8061	ID("000000080611")
+#define SHIFT_APPLIED	ID("000000008062")	/* Sam applied */
+#define ASG_APPLIED	ID("000000806211")
+#define SHIFT_FULL	ID("000000008051")	/* not Sam's; full */
+#define POS_FULL	ID("000000080511")
+#define SHIFT_CONFIRMED	ID("000000008511")	/* Sam confirmed */
+#define ASG_CONFIRMED	ID("000000851111")
+#define SAM		ID("000000000301")
+#define SHIFT_TODAY	ID("000000008101")	/* Luis confirmed, NY */
+#define ASG_TODAY	ID("000000810111")
+#define TAG_NY		"04A1B2C3D4E5F6"	/* active, New York hub */
+#define TAG_NY_ID	ID("000000005011")
+#define TAG_AKL		"04C1B2C3D4E5F6"	/* active, Auckland */
+#define ASG_STATE(id) \
+	"SELECT concat_ws('|', status, declined_at IS NULL," \
+	" cancelled_at IS NULL) FROM assignments WHERE id = '" id "'"
+
+static char	*tok_sam, *tok_luis, *tok_owner;
+/* SHIFT_TODAY's times in the demo. */
+static char	*today_starts, *today_ends;
+
+static void	restore_profile(void);
+
+/* A key unique to this run, call and tag, so that reruns on one stack
+ * work. */
+static const char *
+key(const char *tag)
+{
+	static char	 k[5][128];
+	static int	 i;
+	char		*p;
+
+	p = k[i % 5];
+	snprintf(p, sizeof(k[0]), "%s-%ld-%ld-%d", tag, (long)getpid(),
+	    (long)time(NULL), i);
+	i++;
+	return p;
+}
+
+/*
+ * Send method path as token with body (NULL: none) and Idempotency-Key
+ * idem (NULL: no header).
+ */
+static void
+cmd(const char *method, const char *path, const char *token,
+    const char *idem, const char *body, struct http_res *res)
+{
+	const char	*h[4];
+	char		 auth[20000], k[600];
+	size_t		 n = 0;
+
+	ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
+	h[n++] = auth;
+	if (idem != NULL) {
+		ck_assert_int_lt(snprintf(k, sizeof(k), "Idempotency-Key: %s",
+		    idem), (int)sizeof(k));
+		h[n++] = k;
+	}
+	if (body != NULL)
+		h[n++] = "Content-Type: application/json";
+	h[n] = NULL;
+	ck_assert_msg(http_do(method, path, h, body, res) == 0,
+	    "no HTTP answer (is the stack running?)");
+}
+
+static void
+get_as(const char *path, const char *token, struct http_res *res)
+{
+	const char	*h[2];
+	char		 auth[20000];
+
+	ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
+	h[0] = auth;
+	h[1] = NULL;
+	ck_assert(http_do("GET", path, h, NULL, res) == 0);
+}
+
+static struct json_object *
+json_ok(struct http_res *res, long status)
+{
+	char	 v[256];
+
+	ck_assert_msg(res->status == status, "status %ld, want %ld: %.2000s",
+	    res->status, status, res->body);
+	ck_assert_ptr_nonnull(http_header(res, "Content-Type", v, sizeof(v)));
+	ck_assert_int_eq(strncmp(v, "application/json", 16), 0);
+	ck_assert_msg(http_json(res) != NULL, "not JSON: %s", res->body);
+	return http_json(res);
+}
+
+/* The error envelope with code, and (field not NULL) details naming it. */
+static void
+envelope(struct http_res *res, long status, const char *code,
+    const char *field)
+{
+	struct json_object	*o, *v, *d;
+
+	o = json_ok(res, status);
+	ck_assert(json_object_object_get_ex(o, "code", &v));
+	ck_assert_str_eq(json_object_get_string(v), code);
+	ck_assert(json_object_object_get_ex(o, "requestId", &v));
+	ck_assert(uuid_valid(json_object_get_string(v)));
+	ck_assert(json_object_object_get_ex(o, "details", &d));
+	if (field != NULL)
+		ck_assert_msg(json_object_object_get_ex(d, field, NULL),
+		    "details do not name %s: %s", field, res->body);
+}
+
+/* Send and expect an envelope; frees res. */
+static void
+expect(const char *method, const char *path, const char *token,
+    const char *idem, const char *body, long status, const char *code,
+    const char *field)
+{
+	struct http_res	 res;
+
+	cmd(method, path, token, idem, body, &res);
+	envelope(&res, status, code, field);
+	http_res_free(&res);
+}
+
+static const char *
+str(struct json_object *o, const char *k)
+{
+	struct json_object	*v;
+
+	ck_assert_msg(json_object_object_get_ex(o, k, &v), "no %s in %s", k,
+	    json_object_to_json_string(o));
+	if (json_object_is_type(v, json_type_null))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* The item of list o whose idkey is id, or NULL. */
+static struct json_object *
+find(struct json_object *o, const char *idkey, const char *id)
+{
+	struct json_object	*a, *it;
+	size_t			 i;
+
+	ck_assert(json_object_object_get_ex(o, "items", &a));
+	for (i = 0; i < json_object_array_length(a); i++) {
+		it = json_object_array_get_idx(a, i);
+		if (strcmp(str(it, idkey), id) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+/* Run query with psql; its first output line (mem_free() it). */
+static char *
+sql(const char *query)
+{
+	const char	*script, *state;
+	char		 path[] = "/tmp/check_staff_commands.XXXXXX";
+	char		 cmdl[4096];
+	char		 line[4096];
+	FILE		*f;
+	int		 fd, n, st;
+	size_t		 len;
+
+	script = getenv("KROW_TEST_STACK");
+	state = getenv("KROW_TEST_STATE");
+	ck_assert_msg(script != NULL && state != NULL,
+	    "KROW_TEST_STACK and KROW_TEST_STATE must be set");
+	ck_assert((fd = mkstemp(path)) != -1);
+	len = strlen(query);
+	ck_assert(write(fd, query, len) == (ssize_t)len);
+	ck_assert(close(fd) == 0);
+	ck_assert(chmod(path, 0644) == 0);
+	n = snprintf(cmdl, sizeof(cmdl), "'%s' psql '%s' -XqtA -v "
+	    "ON_ERROR_STOP=1 -f '%s'", script, state, path);
+	ck_assert(n > 0 && (size_t)n < sizeof(cmdl));
+	fflush(NULL);
+	ck_assert((f = popen(cmdl, "r")) != NULL);
+	line[0] = '\0';
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	while (fgets(cmdl, sizeof(cmdl), f) != NULL)
+		continue;
+	st = pclose(f);
+	unlink(path);
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "psql failed on: %s", query);
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	return mem_strdup(line);
+}
+
+static long long
+sql_num(const char *query)
+{
+	char		*s, *end;
+	long long	 v;
+
+	s = sql(query);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	ck_assert_msg(errno == 0 && end != s && *end == '\0',
+	    "not a number: '%s' from %s", s, query);
+	mem_free(s);
+	return v;
+}
+
+/* SHIFT_TODAY back to its demo times. */
+static void
+restore_today(void)
+{
+	char	q[512];
+
+	if (today_starts == NULL)
+		return;
+	snprintf(q, sizeof(q), "UPDATE shifts SET starts_at = '%s',"
+	    " ends_at = '%s' WHERE id = '" SHIFT_TODAY "'"
+	    " AND (starts_at, ends_at) IS DISTINCT FROM ('%s', '%s');"
+	    " SELECT 1", today_starts, today_ends, today_starts, today_ends);
+	mem_free(sql(q));
+}
+
+/* Start SHIFT_TODAY in 10 minutes: its clock-in window is open. */
+static void
+open_today(void)
+{
+	mem_free(sql("UPDATE shifts SET starts_at = now() + interval"
+	    " '10 minutes', ends_at = now() + interval '6 hours 10 minutes'"
+	    " WHERE id = '" SHIFT_TODAY "'; SELECT 1"));
+}
+
+/* Put back every row the suite changes: the demo's assignments, swap
+ * requests, time entries, availability, documents, certificates and
+ * bank accounts of Sam and Luis (the profile: restore_profile()). */
+static void
+reset(void)
+{
+	mem_free(sql("DELETE FROM assignments WHERE staff_id = '" SAM "'"
+	    " AND shift_id = '" SHIFT_OPEN "';"
+	    " UPDATE assignments SET status = 'assigned', declined_at = NULL,"
+	    " updated_at = now() WHERE id = '" ASG_ASSIGNED "'"
+	    " AND status <> 'assigned';"
+	    " UPDATE assignments SET status = 'applied', cancelled_at = NULL,"
+	    " cancel_reason = NULL, updated_at = now()"
+	    " WHERE id = '" ASG_APPLIED "' AND status <> 'applied';"
+	    " DELETE FROM swap_requests WHERE assignment_id = '"
+	    ASG_CONFIRMED "';"
+	    " DELETE FROM time_entries WHERE assignment_id = '" ASG_TODAY "';"
+	    " UPDATE assignments SET status = 'confirmed', checked_in_at ="
+	    " NULL, checked_out_at = NULL, updated_at = now()"
+	    " WHERE id = '" ASG_TODAY "' AND status <> 'confirmed';"
+	    " DELETE FROM staff_availability_exceptions WHERE staff_id = '"
+	    SAM "' AND id NOT IN ('" ID("000000003041") "', '"
+	    ID("000000003042") "', '" ID("000000003043") "');"
+	    " DELETE FROM staff_documents WHERE staff_id = '" SAM "'"
+	    " AND id NOT IN ('" ID("000000003011") "', '" ID("000000003012")
+	    "');"
+	    " DELETE FROM staff_certificates WHERE staff_id = '" SAM "'"
+	    " AND id NOT IN ('" ID("000000003021") "', '" ID("000000003022")
+	    "', '" ID("000000003023") "');"
+	    " DELETE FROM staff_bank_accounts WHERE staff_id = '" SAM "'"
+	    " AND id NOT IN ('" ID("000000003031") "', '" ID("000000003032")
+	    "');"
+	    " UPDATE staff_bank_accounts SET is_default = false WHERE id = '"
+	    ID("000000003032") "' AND is_default;"
+	    " UPDATE staff_bank_accounts SET is_default = true,"
+	    " deleted_at = NULL WHERE id = '" ID("000000003031") "'"
+	    " AND (NOT is_default OR deleted_at IS NOT NULL);"
+	    " DELETE FROM staff_availability WHERE staff_id = '" SAM "';"
+	    " INSERT INTO staff_availability (tenant_id, staff_id,"
+	    " day_of_week, start_time, end_time, time_zone)"
+	    " SELECT '" ID("000000000001") "'::uuid, '" SAM "'::uuid, d,"
+	    " time '16:00', time '23:59', 'America/New_York'"
+	    " FROM generate_series(1, 5) d UNION ALL"
+	    " SELECT '" ID("000000000001") "', '" SAM "', 6, '10:00', '22:00',"
+	    " 'America/New_York';"
+	    " SELECT 1"));
+	restore_today();
+	restore_profile();
+}
+
+/* Rows a staff command could write. */
+static long long
+footprint(void)
+{
+	return sql_num("SELECT (SELECT count(*) FROM assignments) * 1000000 +"
+	    " (SELECT count(*) FROM swap_requests) * 10000 +"
+	    " (SELECT count(*) FROM audit_events WHERE action LIKE"
+	    " 'assignment.%' OR action LIKE 'swap_request.%') +"
+	    " (SELECT count(*) FROM assignments WHERE status IN ('applied',"
+	    " 'assigned')) * 100000000");
+}
+
+/* Whether list (a /query/staff/shifts/... route) shows shift id to Sam. */
+static int
+listed(const char *list, const char *id)
+{
+	struct http_res	 res;
+	char		 path[256];
+	int		 found;
+
+	snprintf(path, sizeof(path), "/query/staff/shifts/%s?limit=200", list);
+	get_as(path, tok_sam, &res);
+	found = find(json_ok(&res, 200), "shiftId", id) != NULL;
+	http_res_free(&res);
+	return found;
+}
+
+/* The audit rows of action on target id. */
+static long long
+audits(const char *action, const char *id)
+{
+	char	q[512];
+
+	snprintf(q, sizeof(q), "SELECT count(*) FROM audit_events WHERE"
+	    " action = '%s' AND target_id = '%s'", action, id);
+	return sql_num(q);
+}
+
+/* Send again with the same key and body: the same answer, replayed. */
+static void
+replayed(const char *method, const char *path, const char *token,
+    const char *k, const char *body, const struct http_res *first)
+{
+	struct http_res	 res;
+	char		 v[64];
+
+	cmd(method, path, token, k, body, &res);
+	ck_assert_int_eq(res.status, first->status);
+	ck_assert_str_eq(res.body, first->body);
+	ck_assert_ptr_nonnull(http_header(&res, "Idempotent-Replayed", v,
+	    sizeof(v)));
+	ck_assert_str_eq(v, "true");
+	http_res_free(&res);
+}
+
+/* Send and expect 409 CONFLICT whose details.state is state. */
+static void
+conflict(const char *method, const char *path, const char *token,
+    const char *body, const char *state)
+{
+	struct http_res		 res;
+	struct json_object	*d;
+
+	cmd(method, path, token, key("conflict"), body, &res);
+	envelope(&res, 409, "CONFLICT", "state");
+	ck_assert(json_object_object_get_ex(http_json(&res), "details", &d));
+	ck_assert_str_eq(str(d, "state"), state);
+	http_res_free(&res);
+}
+
+#define APPLY(s)	"/commands/staff/shifts/" s "/apply"
+#define WITHDRAW(s)	"/commands/staff/shifts/" s "/withdraw"
+#define DECLINE(s)	"/commands/staff/shifts/" s "/decline"
+#define SWAP(s)		"/commands/staff/shifts/" s "/request-swap"
+#define UNSWAP(s)	"/commands/staff/shifts/" s "/cancel-swap"
+#define POS(p)		"{\"positionId\":\"" p "\"}"
+
+/* ----------------------------------------------------------- apply */
+
+START_TEST(test_apply)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+	const char		*k;
+	char			*aid;
+
+	ck_assert(listed("open", SHIFT_OPEN));
+	ck_assert(!listed("pending", SHIFT_OPEN));
+	k = key("apply");
+	cmd("POST", APPLY(SHIFT_OPEN), tok_sam, k, POS(POS_OPEN), &res);
+	o = json_ok(&res, 201);
+	ck_assert_str_eq(str(o, "status"), "applied");
+	ck_assert_str_eq(str(o, "shiftId"), SHIFT_OPEN);
+	ck_assert_str_eq(str(o, "positionId"), POS_OPEN);
+	ck_assert_ptr_nonnull(str(o, "appliedAt"));
+	ck_assert_ptr_null(str(o, "assignedAt"));
+	aid = mem_strdup(str(o, "assignmentId"));
+	ck_assert(uuid_valid(aid));
+	/* The same key and payload, other spacing: the same answer. */
+	replayed("POST", APPLY(SHIFT_OPEN), tok_sam, k,
+	    "{ \"positionId\" : \"" POS_OPEN "\" }", &res);
+	http_res_free(&res);
+	ck_assert(listed("pending", SHIFT_OPEN));
+	ck_assert(!listed("open", SHIFT_OPEN));
+	ck_assert_int_eq(audits("assignment.apply", aid), 1);
+	ck_assert_int_eq(sql_num("SELECT count(*) FROM assignments WHERE"
+	    " staff_id = '" SAM "' AND shift_id = '" SHIFT_OPEN "'"), 1);
+	/* Applying again: the assignment is applied. */
+	conflict("POST", APPLY(SHIFT_OPEN), tok_sam, POS(POS_OPEN), "applied");
+	mem_free(aid);
+}
+END_TEST
+
+START_TEST(test_apply_refused)
+{
+	long long	before;
+
+	before = footprint();
+	expect("POST", APPLY(SHIFT_OPEN), tok_sam, key("a1"), "{}", 400,
+	    "VALIDATION_ERROR", "positionId");
+	expect("POST", APPLY(SHIFT_OPEN), tok_sam, key("a2"),
+	    "{\"positionId\":\"nope\"}", 400, "VALIDATION_ERROR",
+	    "positionId");
+	expect("POST", APPLY(SHIFT_OPEN), tok_sam, key("a3"),
+	    "{\"positionId\":\"" POS_OPEN "\",\"note\":\"x\"}", 400,
+	    "VALIDATION_ERROR", "note");
+	expect("POST", APPLY("not-a-uuid"), tok_sam, key("a4"),
+	    POS(POS_OPEN), 400, "VALIDATION_ERROR", "shiftId");
+	expect("POST", APPLY(SHIFT_OPEN), tok_sam, key("a5"), "[1", 400,
+	    "BAD_REQUEST", NULL);
+	expect("POST", APPLY(SHIFT_OPEN), tok_sam, NULL, POS(POS_OPEN), 400,
+	    "IDEMPOTENCY_KEY_REQUIRED", NULL);
+	/* A client user is not a worker. */
+	expect("POST", APPLY(SHIFT_OPEN), tok_owner, key("a6"),
+	    POS(POS_OPEN), 403, "FORBIDDEN", NULL);
+	/* A position of another shift, an unknown shift, another vendor's
+	 * position (Harbour launch, Metro Event Staff). */
+	expect("POST", APPLY(SHIFT_OPEN), tok_sam, key("a7"), POS(POS_8061),
+	    404, "NOT_FOUND", NULL);
+	expect("POST", APPLY(MISSING), tok_sam, key("a8"), POS(POS_OPEN),
+	    404, "NOT_FOUND", NULL);
+	expect("POST", APPLY(ID("000000008041")), tok_sam, key("a9"),
+	    POS(ID("000000080411")), 404, "NOT_FOUND", NULL);
+	/* Full (Dinner service: 2 of 2), already assigned, a draft order. */
+	conflict("POST", APPLY(SHIFT_FULL), tok_sam, POS(POS_FULL), "full");
+	conflict("POST", APPLY(SHIFT_ASSIGNED), tok_sam, POS(POS_8061),
+	    "assigned");
+	conflict("POST", APPLY(ID("000000008071")), tok_sam,
+	    POS(ID("000000080711")), "not_eligible");
+	ck_assert_int_eq(footprint(), before);
+	ck_assert(!listed("pending", SHIFT_OPEN));
+}
+END_TEST
+
+/* -------------------------------------------------------- withdraw */
+
+START_TEST(test_withdraw)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+	const char		*k;
+	char			*s;
+	long long		 before;
+
+	ck_assert(listed("pending", SHIFT_APPLIED));
+	before = audits("assignment.withdraw", ASG_APPLIED);
+	k = key("withdraw");
+	cmd("POST", WITHDRAW(SHIFT_APPLIED), tok_sam, k, NULL, &res);
+	o = json_ok(&res, 200);
+	ck_assert_str_eq(str(o, "assignmentId"), ASG_APPLIED);
+	ck_assert_str_eq(str(o, "status"), "cancelled");
+	ck_assert_ptr_nonnull(str(o, "cancelledAt"));
+	replayed("POST", WITHDRAW(SHIFT_APPLIED), tok_sam, k, NULL, &res);
+	http_res_free(&res);
+	ck_assert(!listed("pending", SHIFT_APPLIED));
+	ck_assert(listed("cancelled", SHIFT_APPLIED));
+	s = sql(ASG_STATE(ASG_APPLIED));
+	ck_assert_str_eq(s, "cancelled|t|f");
+	mem_free(s);
+	ck_assert_int_eq(audits("assignment.withdraw", ASG_APPLIED),
+	    before + 1);
+	conflict("POST", WITHDRAW(SHIFT_APPLIED), tok_sam, NULL, "cancelled");
+}
+END_TEST
+
+START_TEST(test_withdraw_refused)
+{
+	long long	before;
+
+	before = footprint();
+	conflict("POST", WITHDRAW(SHIFT_ASSIGNED), tok_sam, NULL, "assigned");
+	conflict("POST", WITHDRAW(SHIFT_CONFIRMED), tok_sam, NULL,
+	    "confirmed");
+	/* Other workers' assignments only (Luis has none on Sam's shift). */
+	expect("POST", WITHDRAW(SHIFT_FULL), tok_sam, key("w1"), NULL, 404,
+	    "NOT_FOUND", NULL);
+	expect("POST", WITHDRAW(SHIFT_APPLIED), tok_luis, key("w2"), NULL,
+	    404, "NOT_FOUND", NULL);
+	expect("POST", WITHDRAW(MISSING), tok_sam, key("w3"), NULL, 404,
+	    "NOT_FOUND", NULL);
+	expect("POST", WITHDRAW("8062"), tok_sam, key("w4"), NULL, 400,
+	    "VALIDATION_ERROR", "shiftId");
+	expect("POST", WITHDRAW(SHIFT_APPLIED), tok_owner, key("w5"), NULL,
+	    403, "FORBIDDEN", NULL);
+	ck_assert_int_eq(footprint(), before);
+	ck_assert(listed("pending", SHIFT_APPLIED));
+}
+END_TEST
+
+/* --------------------------------------------------------- decline */
+
+START_TEST(test_decline)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+	const char		*k;
+	char			*s;
+	long long		 before;
+
+	ck_assert(listed("assigned", SHIFT_ASSIGNED));
+	before = audits("assignment.decline", ASG_ASSIGNED);
+	k = key("decline");
+	cmd("POST", DECLINE(SHIFT_ASSIGNED), tok_sam, k, NULL, &res);
+	o = json_ok(&res, 200);
+	ck_assert_str_eq(str(o, "assignmentId"), ASG_ASSIGNED);
+	ck_assert_str_eq(str(o, "status"), "declined");
+	ck_assert_ptr_nonnull(str(o, "declinedAt"));
+	replayed("POST", DECLINE(SHIFT_ASSIGNED), tok_sam, k, NULL, &res);
+	http_res_free(&res);
+	ck_assert(!listed("assigned", SHIFT_ASSIGNED));
+	ck_assert(listed("cancelled", SHIFT_ASSIGNED));
+	s = sql(ASG_STATE(ASG_ASSIGNED));
+	ck_assert_str_eq(s, "declined|f|t");
+	mem_free(s);
+	ck_assert_int_eq(audits("assignment.decline", ASG_ASSIGNED),
+	    before + 1);
+	conflict("POST", DECLINE(SHIFT_ASSIGNED), tok_sam, NULL, "declined");
+}
+END_TEST
+
+START_TEST(test_decline_refused)
+{
+	long long	before;
+
+	before = footprint();
+	conflict("POST", DECLINE(SHIFT_APPLIED), tok_sam, NULL, "applied");
+	conflict("POST", DECLINE(SHIFT_CONFIRMED), tok_sam, NULL,
+	    "confirmed");
+	expect("POST", DECLINE(SHIFT_FULL), tok_sam, key("d1"), NULL, 404,
+	    "NOT_FOUND", NULL);
+	expect("POST", DECLINE(SHIFT_ASSIGNED), tok_luis, key("d2"), NULL,
+	    409, "CONFLICT", "state");
+	expect("POST", DECLINE(SHIFT_CONFIRMED), tok_luis, key("d3"), NULL,
+	    404, "NOT_FOUND", NULL);
+	expect("POST", DECLINE("x"), tok_sam, key("d4"), NULL, 400,
+	    "VALIDATION_ERROR", "shiftId");
+	expect("POST", DECLINE(SHIFT_ASSIGNED), tok_owner, key("d5"), NULL,
+	    403, "FORBIDDEN", NULL);
+	ck_assert_int_eq(footprint(), before);
+	ck_assert(listed("assigned", SHIFT_ASSIGNED));
+}
+END_TEST
+
+/* ------------------------------------------------------------ swap */
+
+#define PENDING_SWAPS \
+	"SELECT count(*) FROM swap_requests WHERE assignment_id = '" \
+	ASG_CONFIRMED "' AND status = 'pending'"
+
+START_TEST(test_swap)
+{
+	struct http_res		 res, res2;
+	struct json_object	*o;
+	const char		*k, *k2;
+	char			*sid;
+
+	k = key("swap");
+	cmd("POST", SWAP(SHIFT_CONFIRMED), tok_sam, k,
+	    "{\"reason\":\"Exam the next morning\"}", &res);
+	o = json_ok(&res, 201);
+	ck_assert_str_eq(str(o, "status"), "pending");
+	ck_assert_str_eq(str(o, "assignmentId"), ASG_CONFIRMED);
+	ck_assert_str_eq(str(o, "shiftId"), SHIFT_CONFIRMED);
+	ck_assert_str_eq(str(o, "reason"), "Exam the next morning");
+	sid = mem_strdup(str(o, "swapRequestId"));
+	replayed("POST", SWAP(SHIFT_CONFIRMED), tok_sam, k,
+	    "{\"reason\":\"Exam the next morning\"}", &res);
+	http_res_free(&res);
+	ck_assert_int_eq(sql_num(PENDING_SWAPS), 1);
+	ck_assert_int_eq(audits("swap_request.create", sid), 1);
+	/* The shift stays the worker's until the swap is approved. */
+	ck_assert(listed("assigned", SHIFT_CONFIRMED));
+	conflict("POST", SWAP(SHIFT_CONFIRMED), tok_sam,
+	    "{\"reason\":\"Again\"}", "pending");
+	ck_assert_int_eq(sql_num(PENDING_SWAPS), 1);
+
+	k2 = key("unswap");
+	cmd("POST", UNSWAP(SHIFT_CONFIRMED), tok_sam, k2, NULL, &res2);
+	o = json_ok(&res2, 200);
+	ck_assert_str_eq(str(o, "swapRequestId"), sid);
+	ck_assert_str_eq(str(o, "status"), "cancelled");
+	ck_assert_ptr_nonnull(str(o, "resolvedAt"));
+	replayed("POST", UNSWAP(SHIFT_CONFIRMED), tok_sam, k2, NULL, &res2);
+	http_res_free(&res2);
+	ck_assert_int_eq(sql_num(PENDING_SWAPS), 0);
+	ck_assert_int_eq(audits("swap_request.cancel", sid), 1);
+	conflict("POST", UNSWAP(SHIFT_CONFIRMED), tok_sam, NULL, "cancelled");
+	ck_assert(listed("assigned", SHIFT_CONFIRMED));
+	mem_free(sid);
+}
+END_TEST
+
+START_TEST(test_swap_refused)
+{
+	long long	before;
+
+	before = footprint();
+	expect("POST", SWAP(SHIFT_CONFIRMED), tok_sam, key("s1"), "{}", 400,
+	    "VALIDATION_ERROR", "reason");
+	expect("POST", SWAP(SHIFT_CONFIRMED), tok_sam, key("s2"),
+	    "{\"reason\":\"\"}", 400, "VALIDATION_ERROR", "reason");
+	expect("POST", SWAP(SHIFT_CONFIRMED), tok_sam, key("s3"),
+	    "{\"reason\":7}", 400, "VALIDATION_ERROR", "reason");
+	expect("POST", SWAP("nope"), tok_sam, key("s4"),
+	    "{\"reason\":\"x\"}", 400, "VALIDATION_ERROR", "shiftId");
+	expect("POST", SWAP(SHIFT_CONFIRMED), tok_owner, key("s5"),
+	    "{\"reason\":\"x\"}", 403, "FORBIDDEN", NULL);
+	expect("POST", UNSWAP(SHIFT_CONFIRMED), tok_owner, key("s6"), NULL,
+	    403, "FORBIDDEN", NULL);
+	conflict("POST", SWAP(SHIFT_APPLIED), tok_sam, "{\"reason\":\"x\"}",
+	    "applied");
+	/* Another worker's shift; no swap request to cancel. */
+	expect("POST", SWAP(SHIFT_CONFIRMED), tok_luis, key("s7"),
+	    "{\"reason\":\"x\"}", 404, "NOT_FOUND", NULL);
+	expect("POST", SWAP(SHIFT_FULL), tok_sam, key("s8"),
+	    "{\"reason\":\"x\"}", 404, "NOT_FOUND", NULL);
+	expect("POST", UNSWAP(SHIFT_CONFIRMED), tok_luis, key("s9"), NULL,
+	    404, "NOT_FOUND", NULL);
+	expect("POST", UNSWAP(SHIFT_CONFIRMED), tok_sam, key("s10"), NULL,
+	    404, "NOT_FOUND", NULL);
+	expect("POST", UNSWAP(SHIFT_FULL), tok_sam, key("s11"), NULL, 404,
+	    "NOT_FOUND", NULL);
+	ck_assert_int_eq(footprint(), before);
+}
+END_TEST
+
+/* -------------------------------------------------------- clock-in */
+
+#define CLOCK_IN	"/commands/staff/clock-in"
+#define CLOCK_OUT	"/commands/staff/clock-out"
+#define ENTRIES		"SELECT count(*) FROM time_entries"
+
+/* Whether /query/staff/clock-in/status says token is clocked in; the
+ * open entry's id into id (mem_free() it) when it is. */
+static int
+clocked_in(const char *token, char **id)
+{
+	struct http_res		 res;
+	struct json_object	*o, *te;
+	int			 in;
+
+	get_as("/query/staff/clock-in/status", token, &res);
+	o = json_ok(&res, 200);
+	ck_assert(json_object_object_get_ex(o, "clockedIn", &te));
+	in = json_object_get_boolean(te);
+	if (in && id != NULL) {
+		ck_assert(json_object_object_get_ex(o, "timeEntry", &te));
+		*id = mem_strdup(str(te, "timeEntryId"));
+	}
+	http_res_free(&res);
+	return in;
+}
+
+START_TEST(test_clock_in_refused)
+{
+	struct http_res		 res;
+	struct json_object	*d;
+	long long		 before;
+
+	open_today();
+	before = footprint() + sql_num(ENTRIES);
+	expect("POST", CLOCK_IN, tok_luis, key("c1"), "{}", 400,
+	    "VALIDATION_ERROR", "nfcTagId");
+	expect("POST", CLOCK_IN, tok_luis, key("c2"),
+	    "{\"nfcTagId\":\"zz\"}", 400, "VALIDATION_ERROR", "nfcTagId");
+	expect("POST", CLOCK_IN, tok_luis, key("c3"),
+	    "{\"nfcTagId\":\"" TAG_NY "\",\"latitude\":40.7516,"
+	    "\"longitude\":-73.9776}", 400, "VALIDATION_ERROR", "nfcTagId");
+	expect("POST", CLOCK_IN, tok_luis, key("c4"),
+	    "{\"latitude\":40.7516}", 400, "VALIDATION_ERROR", "longitude");
+	expect("POST", CLOCK_IN, tok_luis, key("c5"),
+	    "{\"latitude\":91,\"longitude\":0}", 400, "VALIDATION_ERROR",
+	    "latitude");
+	expect("POST", CLOCK_IN, tok_luis, key("c6"),
+	    "{\"latitude\":\"40\",\"longitude\":0}", 400, "VALIDATION_ERROR",
+	    "latitude");
+	expect("POST", CLOCK_IN, tok_luis, key("c7"),
+	    "{\"nfcTagId\":\"" TAG_NY "\",\"at\":1}", 400,
+	    "VALIDATION_ERROR", "at");
+	expect("POST", CLOCK_IN, tok_owner, key("c8"),
+	    "{\"nfcTagId\":\"" TAG_NY "\"}", 403, "FORBIDDEN", NULL);
+	/* Another hub's tag; 1.1 km north of the hub. */
+	conflict("POST", CLOCK_IN, tok_luis, "{\"nfcTagId\":\"" TAG_AKL "\"}",
+	    "nfc_tag_mismatch");
+	cmd("POST", CLOCK_IN, tok_luis, key("c9"),
+	    "{\"latitude\":40.7616,\"longitude\":-73.9776}", &res);
+	envelope(&res, 409, "CONFLICT", "distanceMeters");
+	ck_assert(json_object_object_get_ex(http_json(&res), "details", &d));
+	ck_assert_str_eq(str(d, "state"), "outside_geofence");
+	ck_assert_int_eq(atoi(str(d, "distanceMeters")), 1112);
+	http_res_free(&res);
+	/* Sam has no shift now (a second clock-in: test_clock_nfc). */
+	conflict("POST", CLOCK_IN, tok_sam, "{\"nfcTagId\":\"" TAG_NY "\"}",
+	    "no_shift_open");
+	/* The window opens staff_clock_in_window_minutes (30) before. */
+	restore_today();
+	mem_free(sql("UPDATE shifts SET starts_at = now() + interval"
+	    " '40 minutes', ends_at = now() + interval '6 hours'"
+	    " WHERE id = '" SHIFT_TODAY "'; SELECT 1"));
+	conflict("POST", CLOCK_IN, tok_luis, "{\"nfcTagId\":\"" TAG_NY "\"}",
+	    "no_shift_open");
+	ck_assert_int_eq(footprint() + sql_num(ENTRIES), before);
+	ck_assert(!clocked_in(tok_luis, NULL));
+}
+END_TEST
+
+START_TEST(test_clock_nfc)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+	const char		*k;
+	char			*te, *id, *s, q[512];
+
+	open_today();
+	ck_assert(!clocked_in(tok_luis, NULL));
+	k = key("clockin");
+	/* The UID as the phone reads it, in lower case. */
+	cmd("POST", CLOCK_IN, tok_luis, k, "{\"nfcTagId\":\"04a1b2c3d4e5f6\"}",
+	    &res);
+	o = json_ok(&res, 201);
+	ck_assert_str_eq(str(o, "status"), "open");
+	ck_assert_str_eq(str(o, "clockInMethod"), "nfc");
+	ck_assert_str_eq(str(o, "nfcTagId"), TAG_NY_ID);
+	ck_assert_str_eq(str(o, "assignmentId"), ASG_TODAY);
+	ck_assert_str_eq(str(o, "shiftId"), SHIFT_TODAY);
+	ck_assert_ptr_null(str(o, "clockOutAt"));
+	te = mem_strdup(str(o, "timeEntryId"));
+	replayed("POST", CLOCK_IN, tok_luis, k,
+	    "{\"nfcTagId\":\"04a1b2c3d4e5f6\"}", &res);
+	http_res_free(&res);
+	ck_assert(clocked_in(tok_luis, &id));
+	ck_assert_str_eq(id, te);
+	mem_free(id);
+	s = sql(ASG_STATE(ASG_TODAY));
+	ck_assert_str_eq(s, "checked_in|t|t");
+	mem_free(s);
+	ck_assert_int_eq(audits("time_entry.clock_in", te), 1);
+	conflict("POST", CLOCK_IN, tok_luis, "{\"nfcTagId\":\"" TAG_NY "\"}",
+	    "clocked_in");
+
+	/* Clock-out: a break longer than the time clocked is refused. */
+	expect("POST", CLOCK_OUT, tok_luis, key("o1"),
+	    "{\"breakMinutes\":30}", 400, "VALIDATION_ERROR", "breakMinutes");
+	expect("POST", CLOCK_OUT, tok_luis, key("o2"),
+	    "{\"breakMinutes\":241}", 400, "VALIDATION_ERROR", "breakMinutes");
+	expect("POST", CLOCK_OUT, tok_owner, key("o3"), "{}", 403,
+	    "FORBIDDEN", NULL);
+	conflict("POST", CLOCK_OUT, tok_sam, "{}", "not_clocked_in");
+	ck_assert(clocked_in(tok_luis, NULL));
+	/* An hour clocked, a quarter of it on a break. */
+	snprintf(q, sizeof(q), "UPDATE time_entries SET clock_in_at = now()"
+	    " - interval '60 minutes' WHERE id = '%s'; SELECT 1", te);
+	mem_free(sql(q));
+	k = key("clockout");
+	cmd("POST", CLOCK_OUT, tok_luis, k, "{\"breakMinutes\":15}", &res);
+	o = json_ok(&res, 200);
+	ck_assert_str_eq(str(o, "timeEntryId"), te);
+	ck_assert_str_eq(str(o, "status"), "closed");
+	ck_assert_str_eq(str(o, "clockOutMethod"), "nfc");
+	ck_assert_ptr_nonnull(str(o, "clockOutAt"));
+	ck_assert_str_eq(str(o, "breakMinutes"), "15");
+	ck_assert_str_eq(str(o, "workedMinutes"), "45");
+	replayed("POST", CLOCK_OUT, tok_luis, k, "{\"breakMinutes\":15}",
+	    &res);
+	http_res_free(&res);
+	ck_assert(!clocked_in(tok_luis, NULL));
+	s = sql(ASG_STATE(ASG_TODAY));
+	ck_assert_str_eq(s, "checked_out|t|t");
+	mem_free(s);
+	ck_assert_int_eq(audits("time_entry.clock_out", te), 1);
+	conflict("POST", CLOCK_OUT, tok_luis, "{}", "not_clocked_in");
+	/* Checked out: no second clock-in on the same shift. */
+	conflict("POST", CLOCK_IN, tok_luis, "{\"nfcTagId\":\"" TAG_NY "\"}",
+	    "no_shift_open");
+	mem_free(te);
+}
+END_TEST
+
+START_TEST(test_clock_geofence)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+
+	open_today();
+	/* About 11 m from the hub (radius 150 m). */
+	cmd("POST", CLOCK_IN, tok_luis, key("geo"),
+	    "{\"latitude\":40.7517,\"longitude\":-73.9775}", &res);
+	o = json_ok(&res, 201);
+	ck_assert_str_eq(str(o, "clockInMethod"), "geofence");
+	ck_assert_ptr_null(str(o, "nfcTagId"));
+	http_res_free(&res);
+	ck_assert(clocked_in(tok_luis, NULL));
+	ck_assert_int_eq(sql_num("SELECT count(*) FROM time_entries"
+	    " WHERE assignment_id = '" ASG_TODAY "' AND status = 'open'"
+	    " AND clock_in_latitude = 40.7517"
+	    " AND clock_in_longitude = -73.9775"), 1);
+	cmd("POST", CLOCK_OUT, tok_luis, key("geo-out"), "{}", &res);
+	o = json_ok(&res, 200);
+	ck_assert_str_eq(str(o, "status"), "closed");
+	ck_assert_str_eq(str(o, "breakMinutes"), "0");
+	http_res_free(&res);
+	ck_assert(!clocked_in(tok_luis, NULL));
+}
+END_TEST
+
+/* ---------------------------------------------------- availability */
+
+#define AVAIL_PATH	"/commands/staff/availability"
+#define EXC_PATH	"/commands/staff/availability/exceptions"
+#define AVAIL_FOOT \
+	"SELECT (SELECT count(*) FROM staff_availability) * 1000000 +" \
+	" (SELECT count(*) FROM staff_availability_exceptions) * 1000 +" \
+	" (SELECT count(*) FROM audit_events WHERE action LIKE" \
+	" 'availability.%')"
+
+/* GET /query/staff/availability (from..to when from is not NULL) as Sam;
+ * the member k of the answer, as JSON text (mem_free() it). */
+static char *
+avail_get(const char *from, const char *to, const char *k)
+{
+	struct http_res		 res;
+	struct json_object	*o, *v;
+	char			 path[256];
+	char			*s;
+
+	if (from != NULL)
+		snprintf(path, sizeof(path), "/query/staff/availability"
+		    "?from=%s&to=%s", from, to);
+	else
+		snprintf(path, sizeof(path), "/query/staff/availability");
+	get_as(path, tok_sam, &res);
+	o = json_ok(&res, 200);
+	ck_assert_msg(json_object_object_get_ex(o, k, &v), "no %s", k);
+	s = mem_strdup(json_object_to_json_string_ext(v,
+	    JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	http_res_free(&res);
+	return s;
+}
+
+/* A day n days from today in New York (Sam's zone), YYYY-MM-DD. */
+static char *
+day_from_now(int n)
+{
+	char	q[256];
+
+	snprintf(q, sizeof(q), "SELECT (now() AT TIME ZONE"
+	    " 'America/New_York')::date + %d", n);
+	return sql(q);
+}
+
+#define WEEKLY_NEW \
+	"{\"timeZone\":\"Europe/Paris\",\"weekly\":[" \
+	"{\"dayOfWeek\":1,\"startTime\":\"13:00\",\"endTime\":\"17:00\"}," \
+	"{\"dayOfWeek\":1,\"startTime\":\"09:00\",\"endTime\":\"12:00\"}]}"
+#define WEEKLY_NEW_OUT \
+	"[{\"dayOfWeek\":1,\"startTime\":\"09:00\",\"endTime\":\"12:00\"," \
+	"\"timeZone\":\"Europe/Paris\"},{\"dayOfWeek\":1,\"startTime\":" \
+	"\"13:00\",\"endTime\":\"17:00\",\"timeZone\":\"Europe/Paris\"}]"
+
+START_TEST(test_availability_set)
+{
+	struct http_res		 res;
+	struct json_object	*o, *w;
+	const char		*k;
+	char			*s;
+	long long		 before;
+
+	s = avail_get(NULL, NULL, "timeZone");
+	ck_assert_str_eq(s, "\"America/New_York\"");
+	mem_free(s);
+	before = audits("availability.replace", SAM);
+	k = key("weekly");
+	cmd("PUT", AVAIL_PATH, tok_sam, k, WEEKLY_NEW, &res);
+	o = json_ok(&res, 200);
+	ck_assert_str_eq(str(o, "timeZone"), "Europe/Paris");
+	ck_assert(json_object_object_get_ex(o, "weekly", &w));
+	ck_assert_str_eq(json_object_to_json_string_ext(w,
+	    JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE), WEEKLY_NEW_OUT);
+	replayed("PUT", AVAIL_PATH, tok_sam, k, WEEKLY_NEW, &res);
+	http_res_free(&res);
+	s = avail_get(NULL, NULL, "weekly");
+	ck_assert_str_eq(s, WEEKLY_NEW_OUT);
+	mem_free(s);
+	s = avail_get(NULL, NULL, "timeZone");
+	ck_assert_str_eq(s, "\"Europe/Paris\"");
+	mem_free(s);
+	ck_assert_int_eq(audits("availability.replace", SAM), before + 1);
+	/* An empty pattern removes it. */
+	cmd("PUT", AVAIL_PATH, tok_sam, key("weekly0"),
+	    "{\"timeZone\":\"UTC\",\"weekly\":[]}", &res);
+	o = json_ok(&res, 200);
+	ck_assert(json_object_object_get_ex(o, "weekly", &w));
+	ck_assert_int_eq(json_object_array_length(w), 0);
+	http_res_free(&res);
+	s = avail_get(NULL, NULL, "weekly");
+	ck_assert_str_eq(s, "[]");
+	mem_free(s);
+}
+END_TEST
+
+START_TEST(test_availability_refused)
+{
+	long long	 before;
+	char		*w;
+
+	before = sql_num(AVAIL_FOOT);
+	w = avail_get(NULL, NULL, "weekly");
+	expect("PUT", AVAIL_PATH, tok_sam, key("v1"), "{\"weekly\":[]}", 400,
+	    "VALIDATION_ERROR", "timeZone");
+	expect("PUT", AVAIL_PATH, tok_sam, key("v2"),
+	    "{\"timeZone\":\"Mars/Base\",\"weekly\":[]}", 400,
+	    "VALIDATION_ERROR", "timeZone");
+	expect("PUT", AVAIL_PATH, tok_sam, key("v3"),
+	    "{\"timeZone\":\"UTC\"}", 400, "VALIDATION_ERROR", "weekly");
+	expect("PUT", AVAIL_PATH, tok_sam, key("v4"),
+	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":7,"
+	    "\"startTime\":\"09:00\",\"endTime\":\"10:00\"}]}", 400,
+	    "VALIDATION_ERROR", "weekly[0].dayOfWeek");
+	expect("PUT", AVAIL_PATH, tok_sam, key("v5"),
+	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":1,"
+	    "\"startTime\":\"9:00\",\"endTime\":\"10:00\"}]}", 400,
+	    "VALIDATION_ERROR", "weekly[0].startTime");
+	expect("PUT", AVAIL_PATH, tok_sam, key("v6"),
+	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":1,"
+	    "\"startTime\":\"09:00\",\"endTime\":\"24:00\"}]}", 400,
+	    "VALIDATION_ERROR", "weekly[0].endTime");
+	expect("PUT", AVAIL_PATH, tok_sam, key("v7"),
+	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":1,"
+	    "\"startTime\":\"10:00\",\"endTime\":\"09:00\"}]}", 400,
+	    "VALIDATION_ERROR", "weekly[0].endTime");
+	expect("PUT", AVAIL_PATH, tok_sam, key("v8"),
+	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":1,"
+	    "\"startTime\":\"09:00\",\"endTime\":\"12:00\"},{\"dayOfWeek\":1,"
+	    "\"startTime\":\"11:00\",\"endTime\":\"13:00\"}]}", 400,
+	    "VALIDATION_ERROR", "weekly[1]");
+	expect("PUT", AVAIL_PATH, tok_sam, key("v9"),
+	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":1,"
+	    "\"startTime\":\"09:00\",\"endTime\":\"12:00\",\"x\":1}]}", 400,
+	    "VALIDATION_ERROR", "weekly[0].x");
+	expect("PUT", AVAIL_PATH, tok_owner, key("v10"),
+	    "{\"timeZone\":\"UTC\",\"weekly\":[]}", 403, "FORBIDDEN", NULL);
+	ck_assert_int_eq(sql_num(AVAIL_FOOT), before);
+	mem_free(avail_get(NULL, NULL, "weekly"));
+	mem_free(w);
+}
+END_TEST
+
+START_TEST(test_exceptions)
+{
+	struct http_res		 res, del;
+	struct json_object	*o;
+	const char		*k, *k2;
+	char			*d20, *d21, *s, *id, body[512], path[256];
+
+	d20 = day_from_now(20);
+	d21 = day_from_now(21);
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":false,"
+	    "\"reason\":\"Trip\"}", d20);
+	k = key("exc");
+	cmd("POST", EXC_PATH, tok_sam, k, body, &res);
+	o = json_ok(&res, 201);
+	ck_assert_str_eq(str(o, "day"), d20);
+	ck_assert_str_eq(str(o, "available"), "false");
+	ck_assert_ptr_null(str(o, "startTime"));
+	ck_assert_str_eq(str(o, "reason"), "Trip");
+	id = mem_strdup(str(o, "exceptionId"));
+	replayed("POST", EXC_PATH, tok_sam, k, body, &res);
+	http_res_free(&res);
+	s = avail_get(d20, d20, "days");
+	ck_assert_msg(strstr(s, "\"source\":\"exception\",\"available\":"
+	    "false") != NULL, "%s", s);
+	mem_free(s);
+	s = avail_get(d20, d20, "exceptions");
+	ck_assert(strstr(s, id) != NULL);
+	mem_free(s);
+	ck_assert_int_eq(audits("availability.exception_add", id), 1);
+	/* The day is taken: whole day unavailable. */
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":true,"
+	    "\"startTime\":\"10:00\",\"endTime\":\"12:00\"}", d20);
+	conflict("POST", EXC_PATH, tok_sam, body, "exists");
+	/* Another worker cannot delete it. */
+	snprintf(path, sizeof(path), EXC_PATH "/%s", id);
+	expect("DELETE", path, tok_luis, key("x1"), NULL, 404, "NOT_FOUND",
+	    NULL);
+	k2 = key("excdel");
+	cmd("DELETE", path, tok_sam, k2, NULL, &del);
+	o = json_ok(&del, 200);
+	ck_assert_str_eq(str(o, "exceptionId"), id);
+	replayed("DELETE", path, tok_sam, k2, NULL, &del);
+	http_res_free(&del);
+	s = avail_get(d20, d20, "exceptions");
+	ck_assert_str_eq(s, "[]");
+	mem_free(s);
+	ck_assert_int_eq(audits("availability.exception_delete", id), 1);
+	expect("DELETE", path, tok_sam, key("x2"), NULL, 404, "NOT_FOUND",
+	    NULL);
+	/* Two windows of one day; a third that overlaps is refused. */
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":true,"
+	    "\"startTime\":\"10:00\",\"endTime\":\"12:00\"}", d21);
+	cmd("POST", EXC_PATH, tok_sam, key("w1"), body, &res);
+	json_ok(&res, 201);
+	http_res_free(&res);
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":true,"
+	    "\"startTime\":\"14:00\",\"endTime\":\"15:30\",\"reason\":null}",
+	    d21);
+	cmd("POST", EXC_PATH, tok_sam, key("w2"), body, &res);
+	o = json_ok(&res, 201);
+	ck_assert_str_eq(str(o, "startTime"), "14:00");
+	ck_assert_str_eq(str(o, "endTime"), "15:30");
+	http_res_free(&res);
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":true,"
+	    "\"startTime\":\"11:00\",\"endTime\":\"14:30\"}", d21);
+	conflict("POST", EXC_PATH, tok_sam, body, "exists");
+	s = avail_get(d21, d21, "days");
+	ck_assert_msg(strstr(s, "\"windows\":[{\"endTime\":\"12:00\","
+	    "\"startTime\":\"10:00\"},{\"endTime\":\"15:30\",\"startTime\":"
+	    "\"14:00\"}]") != NULL, "%s", s);
+	mem_free(s);
+	mem_free(id);
+	mem_free(d20);
+	mem_free(d21);
+}
+END_TEST
+
+START_TEST(test_exceptions_refused)
+{
+	long long	 before;
+	char		*d20, body[512];
+
+	before = sql_num(AVAIL_FOOT);
+	d20 = day_from_now(20);
+	expect("POST", EXC_PATH, tok_sam, key("e1"),
+	    "{\"day\":\"2020-01-06\",\"available\":false}", 400,
+	    "VALIDATION_ERROR", "day");
+	expect("POST", EXC_PATH, tok_sam, key("e2"),
+	    "{\"day\":\"2031-02-30\",\"available\":false}", 400,
+	    "VALIDATION_ERROR", "day");
+	snprintf(body, sizeof(body), "{\"day\":\"%s\"}", d20);
+	expect("POST", EXC_PATH, tok_sam, key("e3"), body, 400,
+	    "VALIDATION_ERROR", "available");
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":true}",
+	    d20);
+	expect("POST", EXC_PATH, tok_sam, key("e4"), body, 400,
+	    "VALIDATION_ERROR", "startTime");
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":false,"
+	    "\"startTime\":\"10:00\",\"endTime\":\"12:00\"}", d20);
+	expect("POST", EXC_PATH, tok_sam, key("e5"), body, 400,
+	    "VALIDATION_ERROR", "startTime");
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":true,"
+	    "\"startTime\":\"12:00\",\"endTime\":\"10:00\"}", d20);
+	expect("POST", EXC_PATH, tok_sam, key("e6"), body, 400,
+	    "VALIDATION_ERROR", "endTime");
+	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":false}",
+	    d20);
+	expect("POST", EXC_PATH, tok_owner, key("e7"), body, 403,
+	    "FORBIDDEN", NULL);
+	expect("DELETE", EXC_PATH "/" ID("000000003041"), tok_luis,
+	    key("e8"), NULL, 404, "NOT_FOUND", NULL);
+	expect("DELETE", EXC_PATH "/3041", tok_sam, key("e9"), NULL, 400,
+	    "VALIDATION_ERROR", "exceptionId");
+	expect("DELETE", EXC_PATH "/" ID("000000003041"), tok_owner,
+	    key("e10"), NULL, 403, "FORBIDDEN", NULL);
+	ck_assert_int_eq(sql_num(AVAIL_FOOT), before);
+	mem_free(d20);
+}
+END_TEST
+
+/* --------------------------------------------------------- profile */
+
+#define PROFILE_TABLES	4
+static const char *const snap_tables[PROFILE_TABLES] = {
+	"staff_profiles", "staff_industries", "staff_skills", "staff_benefits"
+};
+static char	*snap[PROFILE_TABLES], *snap_names;
+
+/* Note Sam's profile rows as the demo has them (unchecked fixture). */
+static void
+note_profile(void)
+{
+	char	q[256];
+	size_t	i;
+
+	if (snap_names != NULL)
+		return;
+	for (i = 0; i < PROFILE_TABLES; i++) {
+		snprintf(q, sizeof(q), "SELECT coalesce(jsonb_agg(to_jsonb(t)),"
+		    " '[]') FROM %s t WHERE staff_id = '" SAM "'",
+		    snap_tables[i]);
+		snap[i] = sql(q);
+	}
+	snap_names = sql("SELECT jsonb_build_object('first_name', first_name,"
+	    " 'last_name', last_name) FROM staff WHERE id = '" SAM "'");
+}
+
+/* Put Sam's profile rows back as noted. */
+static void
+restore_profile(void)
+{
+	char	q[8192];
+	size_t	i;
+	int	n;
+
+	if (snap_names == NULL)
+		return;
+	for (i = 0; i < PROFILE_TABLES; i++) {
+		n = snprintf(q, sizeof(q), "DELETE FROM %s WHERE staff_id = '"
+		    SAM "'; INSERT INTO %s SELECT * FROM"
+		    " jsonb_populate_recordset(NULL::%s, $s$%s$s$); SELECT 1",
+		    snap_tables[i], snap_tables[i], snap_tables[i], snap[i]);
+		ck_assert(n > 0 && (size_t)n < sizeof(q));
+		mem_free(sql(q));
+	}
+	n = snprintf(q, sizeof(q), "UPDATE staff SET first_name ="
+	    " $s$%s$s$::jsonb->>'first_name', last_name = $s$%s$s$::jsonb->>"
+	    "'last_name' WHERE id = '" SAM "'; SELECT 1", snap_names,
+	    snap_names);
+	ck_assert(n > 0 && (size_t)n < sizeof(q));
+	mem_free(sql(q));
+}
+
+/* GET /query/staff/profile/<what> as Sam, as JSON text (mem_free()). */
+static char *
+profile_get(const char *what)
+{
+	struct http_res	 res;
+	char		 path[256];
+	char		*s;
+
+	snprintf(path, sizeof(path), "/query/staff/profile/%s", what);
+	get_as(path, tok_sam, &res);
+	s = mem_strdup(json_object_to_json_string_ext(json_ok(&res, 200),
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	http_res_free(&res);
+	return s;
+}
+
+/* Rows a profile command could write (updated_at included). */
+#define PROFILE_FOOT \
+	"SELECT md5(concat((SELECT concat(p.*) FROM staff_profiles p" \
+	" WHERE staff_id = '" SAM "'), (SELECT concat(s.*) FROM staff s" \
+	" WHERE id = '" SAM "'), (SELECT string_agg(concat(i.*), ',' ORDER" \
+	" BY industry) FROM staff_industries i WHERE staff_id = '" SAM "')," \
+	" (SELECT string_agg(concat(k.*), ',' ORDER BY skill) FROM" \
+	" staff_skills k WHERE staff_id = '" SAM "'), (SELECT" \
+	" string_agg(concat(b.*), ',' ORDER BY benefit) FROM staff_benefits b" \
+	" WHERE staff_id = '" SAM "'), (SELECT count(*) FROM audit_events" \
+	" WHERE action LIKE 'staff.%')))"
+
+#define PERSONAL \
+	"{\"firstName\":\"Samantha\",\"lastName\":\"Rivera\"," \
+	"\"preferredName\":\"Sammy\",\"dateOfBirth\":\"1994-05-18\"," \
+	"\"address\":{\"line1\":\"1 Main St\",\"line2\":\"Apt 2\"," \
+	"\"city\":\"Brooklyn\",\"region\":\"NY\",\"postalCode\":\"11201\"," \
+	"\"country\":\"US\"},\"bio\":\"Bars and banquets.\"," \
+	"\"photoFileId\":\"demo/301/photo.jpg\",\"emergencyContact\":" \
+	"{\"name\":\"Alex Rivera\",\"phone\":\"+15555550198\"}}"
+
+START_TEST(test_personal_info)
+{
+	struct http_res		 res;
+	struct json_object	*o, *a;
+	const char		*k;
+	char			*s, *before;
+	long long		 n;
+
+	n = audits("staff.personal_info", SAM);
+	k = key("personal");
+	cmd("PUT", "/commands/staff/profile/personal-info", tok_sam, k,
+	    PERSONAL, &res);
+	o = json_ok(&res, 200);
+	ck_assert_str_eq(str(o, "firstName"), "Samantha");
+	ck_assert_str_eq(str(o, "preferredName"), "Sammy");
+	ck_assert_str_eq(str(o, "dateOfBirth"), "1994-05-18");
+	ck_assert(json_object_object_get_ex(o, "address", &a));
+	ck_assert_str_eq(str(a, "line2"), "Apt 2");
+	ck_assert(json_object_object_get_ex(o, "emergencyContact", &a));
+	ck_assert_str_eq(str(a, "phone"), "+15555550198");
+	ck_assert_str_eq(str(o, "rating"), "4.80");
+	replayed("PUT", "/commands/staff/profile/personal-info", tok_sam, k,
+	    PERSONAL, &res);
+	/* The read model shows exactly the answer. */
+	s = profile_get("personal-info");
+	ck_assert_str_eq(s, json_object_to_json_string_ext(http_json(&res),
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	mem_free(s);
+	http_res_free(&res);
+	ck_assert_int_eq(audits("staff.personal_info", SAM), n + 1);
+	/* The audit row names the members, not their values. */
+	before = sql("SELECT summary::text FROM audit_events WHERE action ="
+	    " 'staff.personal_info' ORDER BY created_at DESC LIMIT 1");
+	ck_assert(strstr(before, "Sammy") == NULL);
+	ck_assert(strstr(before, "\"preferredName\"") != NULL);
+	mem_free(before);
+	/* PUT replaces: what is not sent is cleared. */
+	cmd("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    key("personal2"), "{\"firstName\":\"Sam\",\"lastName\":\"Rivera\"}",
+	    &res);
+	o = json_ok(&res, 200);
+	ck_assert_ptr_null(str(o, "preferredName"));
+	ck_assert_ptr_null(str(o, "emergencyContact"));
+	http_res_free(&res);
+	s = profile_get("personal-info");
+	ck_assert(strstr(s, "\"preferredName\":null") != NULL);
+	mem_free(s);
+}
+END_TEST
+
+START_TEST(test_personal_info_refused)
+{
+	char	*before, *after;
+
+	before = sql(PROFILE_FOOT);
+	expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    key("p1"), "{\"lastName\":\"Rivera\"}", 400, "VALIDATION_ERROR",
+	    "firstName");
+	expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    key("p2"), "{\"firstName\":\"S\",\"lastName\":\"R\","
+	    "\"dateOfBirth\":\"1899-12-31\"}", 400, "VALIDATION_ERROR",
+	    "dateOfBirth");
+	expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    key("p3"), "{\"firstName\":\"S\",\"lastName\":\"R\","
+	    "\"address\":{\"country\":\"us\"}}", 400, "VALIDATION_ERROR",
+	    "address.country");
+	expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    key("p4"), "{\"firstName\":\"S\",\"lastName\":\"R\","
+	    "\"emergencyContact\":{\"phone\":\"123\"}}", 400,
+	    "VALIDATION_ERROR", "emergencyContact.phone");
+	expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    key("p5"), "{\"firstName\":\"S\",\"lastName\":\"R\","
+	    "\"email\":\"x@example.com\"}", 400, "VALIDATION_ERROR", "email");
+	expect("PUT", "/commands/staff/profile/personal-info", tok_owner,
+	    key("p6"), "{\"firstName\":\"S\",\"lastName\":\"R\"}", 403,
+	    "FORBIDDEN", NULL);
+	after = sql(PROFILE_FOOT);
+	ck_assert_str_eq(after, before);
+	mem_free(before);
+	mem_free(after);
+}
+END_TEST
+
+/* PUT list with body, expect 200; the read model what shows the items. */
+static void
+list_put(const char *list, const char *body, const char *items)
+{
+	struct http_res		 res;
+	struct json_object	*a;
+	char			 path[256];
+	const char		*k;
+	char			*s;
+
+	snprintf(path, sizeof(path), "/commands/staff/profile/%s", list);
+	k = key(list);
+	cmd("PUT", path, tok_sam, k, body, &res);
+	ck_assert(json_object_object_get_ex(json_ok(&res, 200), "items", &a));
+	/* items may be a prefix (of a time not known in advance). */
+	ck_assert_msg(strncmp(json_object_to_json_string_ext(a,
+	    JSON_C_TO_STRING_PLAIN), items, strlen(items)) == 0, "%s",
+	    json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+	replayed("PUT", path, tok_sam, k, body, &res);
+	http_res_free(&res);
+	s = profile_get(list);
+	ck_assert_msg(strstr(s, items) != NULL, "%s", s);
+	mem_free(s);
+}
+
+START_TEST(test_lists)
+{
+	char	*s;
+
+	list_put("industries", "{\"items\":[{\"industry\":\"hospitality\","
+	    "\"yearsExperience\":9},{\"industry\":\"catering\","
+	    "\"yearsExperience\":null}]}",
+	    "[{\"industry\":\"catering\",\"yearsExperience\":null},"
+	    "{\"industry\":\"hospitality\",\"yearsExperience\":9}]");
+	list_put("skills", "{\"items\":[{\"skill\":\"mixology\",\"level\":"
+	    "\"advanced\"},{\"skill\":\"barista\"}]}",
+	    "[{\"skill\":\"barista\",\"level\":\"intermediate\"},"
+	    "{\"skill\":\"mixology\",\"level\":\"advanced\"}]");
+	list_put("skills", "{\"items\":[]}", "[]");
+	/* Health stays enrolled (since the demo's date), dental is new,
+	 * commuter and retirement go. */
+	s = sql("SELECT to_char(enrolled_at AT TIME ZONE 'UTC',"
+	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM staff_benefits"
+	    " WHERE staff_id = '" SAM "' AND benefit = 'health'");
+	list_put("benefits", "{\"items\":[{\"benefit\":\"health\",\"status\":"
+	    "\"enrolled\"},{\"benefit\":\"dental\",\"status\":\"declined\"}]}",
+	    "[{\"benefit\":\"dental\",\"status\":\"declined\",\"enrolledAt\":"
+	    "null},{\"benefit\":\"health\",\"status\":\"enrolled\","
+	    "\"enrolledAt\":\"");
+	mem_free(s);
+	ck_assert_int_eq(sql_num("SELECT count(*) FROM staff_benefits WHERE"
+	    " staff_id = '" SAM "' AND benefit = 'health' AND enrolled_at <"
+	    " now() - interval '100 days'"), 1);
+	ck_assert_int_eq(audits("staff.benefits", SAM) > 0, 1);
+}
+END_TEST
+
+START_TEST(test_lists_refused)
+{
+	char	*before, *after;
+
+	before = sql(PROFILE_FOOT);
+	expect("PUT", "/commands/staff/profile/industries", tok_sam, key("l1"),
+	    "{\"items\":[{\"industry\":\"events\"},{\"industry\":\"events\"}]}",
+	    400, "VALIDATION_ERROR", "items[1].industry");
+	expect("PUT", "/commands/staff/profile/industries", tok_sam, key("l2"),
+	    "{\"items\":[{\"industry\":\"Events\"}]}", 400,
+	    "VALIDATION_ERROR", "items[0].industry");
+	expect("PUT", "/commands/staff/profile/industries", tok_sam, key("l3"),
+	    "{\"items\":[{\"industry\":\"events\",\"yearsExperience\":81}]}",
+	    400, "VALIDATION_ERROR", "items[0].yearsExperience");
+	expect("PUT", "/commands/staff/profile/skills", tok_sam, key("l4"),
+	    "{\"items\":[{\"skill\":\"mixology\",\"level\":\"guru\"}]}", 400,
+	    "VALIDATION_ERROR", "items[0].level");
+	expect("PUT", "/commands/staff/profile/skills", tok_sam, key("l5"),
+	    "{}", 400, "VALIDATION_ERROR", "items");
+	expect("PUT", "/commands/staff/profile/benefits", tok_sam, key("l6"),
+	    "{\"items\":[{\"benefit\":\"gym\",\"status\":\"enrolled\"}]}", 400,
+	    "VALIDATION_ERROR", "items[0].benefit");
+	expect("PUT", "/commands/staff/profile/benefits", tok_sam, key("l7"),
+	    "{\"items\":[{\"benefit\":\"health\"}]}", 400,
+	    "VALIDATION_ERROR", "items[0].status");
+	expect("PUT", "/commands/staff/profile/skills", tok_owner, key("l8"),
+	    "{\"items\":[]}", 403, "FORBIDDEN", NULL);
+	after = sql(PROFILE_FOOT);
+	ck_assert_str_eq(after, before);
+	mem_free(before);
+	mem_free(after);
+}
+END_TEST
+
+/* One documents/certificates flow: add body to list (idkey names the
+ * new id), see it in the read model, delete it (another worker cannot),
+ * see it gone. */
+static void
+doc_flow(const char *list, const char *idkey, const char *body,
+    const char *action)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+	char			 path[256], q[256];
+	const char		*k;
+	char			*id, *s;
+
+	snprintf(path, sizeof(path), "/commands/staff/profile/%s", list);
+	k = key(list);
+	cmd("POST", path, tok_sam, k, body, &res);
+	o = json_ok(&res, 201);
+	ck_assert_str_eq(str(o, "verificationStatus"), "pending");
+	id = mem_strdup(str(o, idkey));
+	replayed("POST", path, tok_sam, k, body, &res);
+	http_res_free(&res);
+	s = profile_get(list);
+	ck_assert(strstr(s, id) != NULL);
+	mem_free(s);
+	snprintf(q, sizeof(q), "%s_add", action);
+	ck_assert_int_eq(audits(q, id), 1);
+	snprintf(path, sizeof(path), "/commands/staff/profile/%s/%s", list,
+	    id);
+	expect("DELETE", path, tok_luis, key("dd"), NULL, 404, "NOT_FOUND",
+	    NULL);
+	expect("DELETE", path, tok_owner, key("dd"), NULL, 403, "FORBIDDEN",
+	    NULL);
+	k = key("del");
+	cmd("DELETE", path, tok_sam, k, NULL, &res);
+	o = json_ok(&res, 200);
+	ck_assert_str_eq(str(o, idkey), id);
+	replayed("DELETE", path, tok_sam, k, NULL, &res);
+	http_res_free(&res);
+	s = profile_get(list);
+	ck_assert(strstr(s, id) == NULL);
+	mem_free(s);
+	snprintf(q, sizeof(q), "%s_delete", action);
+	ck_assert_int_eq(audits(q, id), 1);
+	expect("DELETE", path, tok_sam, key("dd"), NULL, 404, "NOT_FOUND",
+	    NULL);
+	mem_free(id);
+}
+
+#define DOCS_FOOT \
+	"SELECT (SELECT count(*) FROM staff_documents WHERE deleted_at IS" \
+	" NULL) * 10000 + (SELECT count(*) FROM staff_certificates WHERE" \
+	" deleted_at IS NULL) * 100 + (SELECT count(*) FROM audit_events" \
+	" WHERE action LIKE 'staff.%')"
+
+START_TEST(test_documents)
+{
+	long long	before;
+
+	doc_flow("documents", "documentId", "{\"docType\":\"passport\","
+	    "\"fileId\":\"demo/301/passport.pdf\",\"fileName\":"
+	    "\"passport.pdf\"}", "staff.document");
+	doc_flow("certificates", "certificateId", "{\"name\":\"Barista\","
+	    "\"issuer\":\"SCA\",\"number\":null,\"issuedOn\":\"2025-01-10\","
+	    "\"expiresOn\":\"2028-01-10\"}", "staff.certificate");
+	before = sql_num(DOCS_FOOT);
+	expect("POST", "/commands/staff/profile/documents", tok_sam,
+	    key("d1"), "{\"docType\":\"selfie\",\"fileId\":\"x\"}", 400,
+	    "VALIDATION_ERROR", "docType");
+	expect("POST", "/commands/staff/profile/documents", tok_sam,
+	    key("d2"), "{\"docType\":\"passport\"}", 400, "VALIDATION_ERROR",
+	    "fileId");
+	expect("POST", "/commands/staff/profile/documents", tok_owner,
+	    key("d3"), "{\"docType\":\"passport\",\"fileId\":\"x\"}", 403,
+	    "FORBIDDEN", NULL);
+	expect("POST", "/commands/staff/profile/certificates", tok_sam,
+	    key("d4"), "{\"issuer\":\"SCA\"}", 400, "VALIDATION_ERROR",
+	    "name");
+	expect("POST", "/commands/staff/profile/certificates", tok_sam,
+	    key("d5"), "{\"name\":\"X\",\"issuedOn\":\"2025-01-10\","
+	    "\"expiresOn\":\"2024-01-10\"}", 400, "VALIDATION_ERROR",
+	    "expiresOn");
+	expect("DELETE", "/commands/staff/profile/certificates/x", tok_sam,
+	    key("d6"), NULL, 400, "VALIDATION_ERROR", "certificateId");
+	ck_assert_int_eq(sql_num(DOCS_FOOT), before);
+}
+END_TEST
+
+#define BANK_PATH	"/commands/staff/profile/bank-accounts"
+#define BANK_DEMO	ID("000000003031")	/* Sam's default account */
+#define BANK_NEW \
+	"{\"holderName\":\"Sam Rivera\",\"bankName\":\"Metro Credit Union\"," \
+	"\"accountType\":\"savings\",\"last4\":\"1234\",\"providerToken\":" \
+	"\"tok_test_1\",\"makeDefault\":true}"
+#define DEFAULT_ACCOUNT \
+	"SELECT string_agg(id::text, ',') FROM staff_bank_accounts" \
+	" WHERE staff_id = '" SAM "' AND is_default AND deleted_at IS NULL"
+
+START_TEST(test_bank_accounts)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+	char			 path[256];
+	const char		*k;
+	char			*id, *s;
+
+	k = key("bank");
+	cmd("POST", BANK_PATH, tok_sam, k, BANK_NEW, &res);
+	o = json_ok(&res, 201);
+	ck_assert_str_eq(str(o, "maskedNumber"), "****1234");
+	ck_assert_str_eq(str(o, "isDefault"), "true");
+	ck_assert(!json_object_object_get_ex(o, "providerToken", NULL));
+	ck_assert(strstr(res.body, "tok_test_1") == NULL);
+	id = mem_strdup(str(o, "bankAccountId"));
+	replayed("POST", BANK_PATH, tok_sam, k, BANK_NEW, &res);
+	http_res_free(&res);
+	s = sql(DEFAULT_ACCOUNT);
+	ck_assert_str_eq(s, id);
+	mem_free(s);
+	s = profile_get("bank-accounts");
+	ck_assert(strstr(s, id) != NULL);
+	ck_assert(strstr(s, "tok_") == NULL);
+	mem_free(s);
+	ck_assert_int_eq(audits("staff.bank_account_add", id), 1);
+	/* The demo account is the default again. */
+	k = key("bankdef");
+	cmd("POST", BANK_PATH "/" BANK_DEMO "/default", tok_sam, k, NULL,
+	    &res);
+	o = json_ok(&res, 200);
+	ck_assert_str_eq(str(o, "bankAccountId"), BANK_DEMO);
+	ck_assert_str_eq(str(o, "isDefault"), "true");
+	replayed("POST", BANK_PATH "/" BANK_DEMO "/default", tok_sam, k, NULL,
+	    &res);
+	http_res_free(&res);
+	s = sql(DEFAULT_ACCOUNT);
+	ck_assert_str_eq(s, BANK_DEMO);
+	mem_free(s);
+	/* Another worker's account, an unknown one: 404, nothing moves. */
+	expect("POST", BANK_PATH "/" BANK_DEMO "/default", tok_luis,
+	    key("b1"), NULL, 404, "NOT_FOUND", NULL);
+	snprintf(path, sizeof(path), BANK_PATH "/%s/default", id);
+	expect("POST", path, tok_luis, key("b2"), NULL, 404, "NOT_FOUND",
+	    NULL);
+	expect("POST", BANK_PATH "/" MISSING "/default", tok_sam, key("b3"),
+	    NULL, 404, "NOT_FOUND", NULL);
+	s = sql(DEFAULT_ACCOUNT);
+	ck_assert_str_eq(s, BANK_DEMO);
+	mem_free(s);
+	snprintf(path, sizeof(path), BANK_PATH "/%s", id);
+	expect("DELETE", path, tok_luis, key("b4"), NULL, 404, "NOT_FOUND",
+	    NULL);
+	cmd("DELETE", path, tok_sam, key("bankdel"), NULL, &res);
+	o = json_ok(&res, 200);
+	ck_assert_str_eq(str(o, "bankAccountId"), id);
+	http_res_free(&res);
+	s = profile_get("bank-accounts");
+	ck_assert(strstr(s, id) == NULL);
+	mem_free(s);
+	ck_assert_int_eq(audits("staff.bank_account_delete", id), 1);
+	expect("DELETE", path, tok_sam, key("b5"), NULL, 404, "NOT_FOUND",
+	    NULL);
+	mem_free(id);
+}
+END_TEST
+
+START_TEST(test_bank_accounts_refused)
+{
+	long long	before;
+
+	before = sql_num("SELECT count(*) FROM staff_bank_accounts WHERE"
+	    " deleted_at IS NULL");
+	/* A full account number never reaches the API. */
+	expect("POST", BANK_PATH, tok_sam, key("r1"), "{\"holderName\":\"S\","
+	    "\"last4\":\"1234\",\"providerToken\":\"t\",\"accountNumber\":"
+	    "\"000123451234\"}", 400, "VALIDATION_ERROR", "accountNumber");
+	expect("POST", BANK_PATH, tok_sam, key("r2"), "{\"holderName\":\"S\","
+	    "\"last4\":\"12a4\",\"providerToken\":\"t\"}", 400,
+	    "VALIDATION_ERROR", "last4");
+	expect("POST", BANK_PATH, tok_sam, key("r3"), "{\"holderName\":\"S\","
+	    "\"last4\":\"1234\"}", 400, "VALIDATION_ERROR", "providerToken");
+	expect("POST", BANK_PATH, tok_sam, key("r4"), "{\"holderName\":\"S\","
+	    "\"last4\":\"1234\",\"providerToken\":\"t\",\"currency\":\"usd\"}",
+	    400, "VALIDATION_ERROR", "currency");
+	expect("POST", BANK_PATH, tok_owner, key("r5"), "{\"holderName\":"
+	    "\"S\",\"last4\":\"1234\",\"providerToken\":\"t\"}", 403,
+	    "FORBIDDEN", NULL);
+	expect("POST", BANK_PATH "/x/default", tok_sam, key("r6"), NULL, 400,
+	    "VALIDATION_ERROR", "bankAccountId");
+	ck_assert_int_eq(sql_num("SELECT count(*) FROM staff_bank_accounts"
+	    " WHERE deleted_at IS NULL"), before);
+}
+END_TEST
+
+static void
+reset_fixture(void)
+{
+	reset();
+}
+
+/* Note the demo times of SHIFT_TODAY, once (Check's asserts need a
+ * running suite: this is an unchecked fixture). */
+static void
+note_today(void)
+{
+	note_profile();
+	if (today_starts != NULL)
+		return;
+	today_starts = sql("SELECT starts_at FROM shifts WHERE id = '"
+	    SHIFT_TODAY "'");
+	today_ends = sql("SELECT ends_at FROM shifts WHERE id = '"
+	    SHIFT_TODAY "'");
+}
+
+static TCase *
+tcase(Suite *s, const char *name)
+{
+	TCase	*tc;
+
+	tc = tcase_create(name);
+	tcase_set_timeout(tc, 120);
+	/* Before each test (in its process); after the last, also when one
+	 * failed. */
+	tcase_add_checked_fixture(tc, reset_fixture, NULL);
+	tcase_add_unchecked_fixture(tc, note_today, reset_fixture);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+static Suite *
+staff_commands_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("staff commands");
+	tc = tcase(s, "apply");
+	tcase_add_test(tc, test_apply);
+	tcase_add_test(tc, test_apply_refused);
+	tc = tcase(s, "withdraw");
+	tcase_add_test(tc, test_withdraw);
+	tcase_add_test(tc, test_withdraw_refused);
+	tc = tcase(s, "decline");
+	tcase_add_test(tc, test_decline);
+	tcase_add_test(tc, test_decline_refused);
+	tc = tcase(s, "swap");
+	tcase_add_test(tc, test_swap);
+	tcase_add_test(tc, test_swap_refused);
+	tc = tcase(s, "clock-in");
+	tcase_add_test(tc, test_clock_in_refused);
+	tcase_add_test(tc, test_clock_nfc);
+	tcase_add_test(tc, test_clock_geofence);
+	tc = tcase(s, "availability");
+	tcase_add_test(tc, test_availability_set);
+	tcase_add_test(tc, test_availability_refused);
+	tcase_add_test(tc, test_exceptions);
+	tcase_add_test(tc, test_exceptions_refused);
+	tc = tcase(s, "profile");
+	tcase_add_test(tc, test_personal_info);
+	tcase_add_test(tc, test_personal_info_refused);
+	tcase_add_test(tc, test_lists);
+	tcase_add_test(tc, test_lists_refused);
+	tcase_add_test(tc, test_documents);
+	tcase_add_test(tc, test_bank_accounts);
+	tcase_add_test(tc, test_bank_accounts_refused);
+	return s;
+}
+
+static char *
+mint(const char *uid)
+{
+	char	*t;
+
+	if ((t = http_mint(uid, 0, 3600, 0)) == NULL) {
+		fprintf(stderr, "check_staff_commands: cannot mint a token "
+		    "for %s\n", uid);
+		exit(EXIT_FAILURE);
+	}
+	return t;
+}
+
+/* Run the suite against $KROW_TEST_URL; 77 when it is not set. */
+int
+main(void)
+{
+	SRunner	*sr;
+	int	 failed;
+
+	if (http_base() == NULL) {
+		printf("check_staff_commands: KROW_TEST_URL is not set; "
+		    "skipped (t/integration.sh starts the stack and sets "
+		    "it)\n");
+		return 77;
+	}
+	if (http_global_init() == -1) {
+		fprintf(stderr, "check_staff_commands: curl_global_init "
+		    "failed\n");
+		return EXIT_FAILURE;
+	}
+	tok_sam = mint("demo-staff");
+	tok_luis = mint("demo-staff-luis");
+	tok_owner = mint("demo-owner");
+	sr = srunner_create(staff_commands_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	mem_free(tok_sam);
+	mem_free(tok_luis);
+	mem_free(tok_owner);
+	mem_free(today_starts);
+	mem_free(today_ends);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -26,6 +26,7 @@
 #include "uuid.h"
 #include "valid.h"
 #include "command.h"
+#include "sqlrules.h"
 
 /* Instants as RFC 3339 UTC. */
 #define TS(x) \
@@ -107,77 +108,11 @@
 /* Within a few minutes of now: a correction does not invent the future. */
 #define NOT_FUTURE(x) "(" x " <= now() + interval '5 minutes')"
 
-/*
- * Staff commands: $1 tenant, $2 staff, $3 user, $4 request id.
- *
- * The eligibility rules of an application are those of the staff read
- * models (fcgi/query/main.c: ME_STAFF, AVAIL, AVAILABLE, OPENPOS, FILLED),
- * copied here verbatim: a change to one copy must be made to the other.
- */
-#define ST_FILLED \
-	"('assigned', 'confirmed', 'checked_in', 'checked_out', 'completed')"
-#define ST_ME \
-	"WITH me AS (SELECT s.id, s.vendor_id, s.status AS staff_status" \
-	" FROM users u JOIN staff s ON s.id = u.staff_id" \
-	" AND s.tenant_id = u.tenant_id" \
-	" WHERE u.id = $3::uuid AND u.tenant_id = $1::uuid" \
-	" AND u.staff_id = $2::uuid AND u.actor = 'staff'" \
-	" AND u.status = 'active')"
-#define ST_AVAIL \
-	", az AS (SELECT coalesce((SELECT w.time_zone FROM staff_availability" \
-	" w, me WHERE w.staff_id = me.id ORDER BY w.day_of_week," \
-	" w.start_time LIMIT 1), 'UTC') AS tz," \
-	" EXISTS (SELECT 1 FROM staff_availability w, me" \
-	" WHERE w.staff_id = me.id) AS has)"
-#define ST_AZ_DAY(S) "(" S " AT TIME ZONE az.tz)::date"
-#define ST_AVAILABLE(S, E) \
-	"(CASE WHEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
-	" WHERE e.staff_id = me.id AND e.day = " ST_AZ_DAY(S) \
-	" AND NOT e.available) THEN false" \
-	" WHEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
-	" WHERE e.staff_id = me.id AND e.day = " ST_AZ_DAY(S) ")" \
-	" THEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
-	" WHERE e.staff_id = me.id AND e.day = " ST_AZ_DAY(S) \
-	" AND e.available AND (" S " AT TIME ZONE az.tz)::time >=" \
-	" e.start_time AND (" E " AT TIME ZONE az.tz) <= e.day + e.end_time)" \
-	" WHEN NOT az.has THEN true" \
-	" ELSE EXISTS (SELECT 1 FROM staff_availability w" \
-	" WHERE w.staff_id = me.id AND w.day_of_week =" \
-	" extract(dow FROM " S " AT TIME ZONE w.time_zone)" \
-	" AND (" S " AT TIME ZONE w.time_zone)::time >= w.start_time" \
-	" AND (" E " AT TIME ZONE w.time_zone) <=" \
-	" (" S " AT TIME ZONE w.time_zone)::date + w.end_time) END)"
-/* OPENPOS of the read models, with the columns an application needs. */
+/* OPENPOS of the read models (lib/sqlrules.h), with what apply needs. */
 #define ST_OPENPOS \
 	", openpos AS (SELECT s.id AS sid, s.business_id AS bid," \
 	" sp.id AS pid, sp.headcount - f.filled AS open_slots" \
-	" FROM me CROSS JOIN az" \
-	" JOIN shift_positions sp ON sp.vendor_id = me.vendor_id" \
-	" AND sp.tenant_id = $1::uuid AND sp.status = 'open'" \
-	" JOIN staff_roles x ON x.staff_id = me.id" \
-	" AND x.vendor_role_id = sp.vendor_role_id" \
-	" JOIN vendor_roles r ON r.id = sp.vendor_role_id" \
-	" AND r.status = 'active'" \
-	" JOIN shifts s ON s.id = sp.shift_id AND s.tenant_id = sp.tenant_id" \
-	" JOIN orders o ON o.id = s.order_id AND o.tenant_id = s.tenant_id" \
-	" JOIN hubs h ON h.id = s.hub_id AND h.tenant_id = s.tenant_id" \
-	" JOIN businesses b ON b.id = s.business_id" \
-	" AND b.tenant_id = s.tenant_id" \
-	" JOIN business_vendors bv ON bv.business_id = s.business_id" \
-	" AND bv.vendor_id = me.vendor_id AND bv.status = 'approved'" \
-	" CROSS JOIN LATERAL (SELECT count(*) AS filled FROM assignments a" \
-	" WHERE a.position_id = sp.id AND a.status IN " ST_FILLED ") f" \
-	" WHERE me.staff_status = 'active' AND s.status = 'open'" \
-	" AND o.status = 'open' AND s.starts_at > now()" \
-	" AND f.filled < sp.headcount" \
-	" AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = s.id" \
-	" AND a.staff_id = me.id)" \
-	" AND NOT EXISTS (SELECT 1 FROM assignments a JOIN shifts s2" \
-	" ON s2.id = a.shift_id WHERE a.staff_id = me.id AND a.status IN" \
-	" ('applied', 'assigned', 'confirmed', 'checked_in', 'checked_out')" \
-	" AND s2.status <> 'cancelled' AND s2.starts_at < s.ends_at" \
-	" AND s2.ends_at > s.starts_at)" \
-	" AND " ST_AVAILABLE("s.starts_at", "s.ends_at") ")"
+	SQLR_OPENPOS_FROM ")"
 /* An assignment row p as the staff commands show it. */
 #define ST_ASSIGN_OBJ \
 	"json_build_object('assignmentId', p.id, 'shiftId', p.shift_id," \
@@ -200,7 +135,7 @@
 	" a.id LIMIT 1 FOR UPDATE)"
 /* A staff state change of cur: SET clause, the state it requires, action. */
 #define ST_ASSIGN_MOVE(SET, FROM, ACTION) \
-	ST_ME ST_MINE_LOCKED \
+	SQLR_ME_STAFF ST_MINE_LOCKED \
 	", upd AS (UPDATE assignments a SET " SET ", updated_at = now()" \
 	" FROM cur WHERE a.id = cur.id AND cur.status = '" FROM "'" \
 	" RETURNING a.*)," \
@@ -262,7 +197,7 @@
  * upsert changes in the same statement).
  */
 #define ST_LIST_SET(TAB, KEY, VAL, VEXPR, ACTION, OBJ, ORD) \
-	ST_ME ", x AS (SELECT e->>'" KEY "' AS k, " VEXPR " AS v" \
+	SQLR_ME_STAFF ", x AS (SELECT e->>'" KEY "' AS k, " VEXPR " AS v" \
 	" FROM jsonb_array_elements($5::jsonb) e)," \
 	" old AS (SELECT t.* FROM " TAB " t, me WHERE t.staff_id = me.id" \
 	" AND t.tenant_id = $1::uuid)," \
@@ -535,7 +470,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND $3::uuid IS NOT NULL AND $4::uuid IS NOT NULL"
 	    " FOR UPDATE OF sp",
 	[STMT_STAFF_APPLY] =
-	    ST_ME ST_AVAIL ST_OPENPOS
+	    SQLR_ME_STAFF SQLR_AVAIL ST_OPENPOS
 	    ", pos AS (SELECT sp.* FROM shift_positions sp, me"
 	    " WHERE sp.id = $6::uuid AND sp.shift_id = $5::uuid"
 	    " AND sp.tenant_id = $1::uuid AND sp.vendor_id = me.vendor_id),"
@@ -556,7 +491,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " SELECT CASE WHEN EXISTS (SELECT 1 FROM live)"
 	    " THEN (SELECT status FROM live)"
 	    " WHEN (SELECT count(*) FROM assignments a"
-	    " WHERE a.position_id = p.id AND a.status IN " ST_FILLED ")"
+	    " WHERE a.position_id = p.id AND a.status IN " SQLR_FILLED ")"
 	    " >= p.headcount THEN 'full'"
 	    " WHEN EXISTS (SELECT 1 FROM ins) THEN 'eligible'"
 	    " ELSE 'not_eligible' END,"
@@ -576,7 +511,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * status, the request, the id of a pending request already there.
 	 */
 	[STMT_STAFF_SWAP_REQUEST] =
-	    ST_ME ST_MINE_LOCKED
+	    SQLR_ME_STAFF ST_MINE_LOCKED
 	    ", pend AS (SELECT sr.id FROM swap_requests sr, cur"
 	    " WHERE sr.assignment_id = cur.id AND sr.status = 'pending'),"
 	    " ins AS (INSERT INTO swap_requests (tenant_id, business_id,"
@@ -597,7 +532,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * the request.
 	 */
 	[STMT_STAFF_SWAP_CANCEL] =
-	    ST_ME ST_MINE_LOCKED
+	    SQLR_ME_STAFF ST_MINE_LOCKED
 	    ", sw AS (SELECT sr.* FROM swap_requests sr, cur"
 	    " WHERE sr.assignment_id = cur.id AND sr.tenant_id = $1::uuid"
 	    " ORDER BY sr.status = 'pending' DESC, sr.created_at DESC, sr.id"
@@ -622,7 +557,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * meters from the hub (geofence).
 	 */
 	[STMT_STAFF_CLOCK_IN] =
-	    ST_ME ", x AS (SELECT $5::jsonb AS b),"
+	    SQLR_ME_STAFF ", x AS (SELECT $5::jsonb AS b),"
 	    " cand AS (SELECT a.*, s.starts_at, s.ends_at, h.id AS hid,"
 	    " h.latitude AS hlat, h.longitude AS hlon, h.geofence_radius_m,"
 	    " h.clock_in_methods FROM me JOIN assignments a"
@@ -681,7 +616,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * entry, the minutes clocked so far.
 	 */
 	[STMT_STAFF_CLOCK_OUT] =
-	    ST_ME ", old AS (SELECT te.* FROM time_entries te, me"
+	    SQLR_ME_STAFF ", old AS (SELECT te.* FROM time_entries te, me"
 	    " WHERE te.staff_id = me.id AND te.tenant_id = $1::uuid"
 	    " AND te.status = 'open' FOR UPDATE OF te),"
 	    " el AS (SELECT old.id, floor(extract(epoch FROM now() -"
@@ -711,7 +646,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * caller is no active staff user).
 	 */
 	[STMT_STAFF_AVAIL_CLEAR] =
-	    ST_ME ", del AS (DELETE FROM staff_availability w USING me"
+	    SQLR_ME_STAFF ", del AS (DELETE FROM staff_availability w USING me"
 	    " WHERE w.staff_id = me.id AND w.tenant_id = $1::uuid"
 	    " AND $4::uuid IS NOT NULL RETURNING w.*)"
 	    " SELECT (SELECT coalesce(jsonb_agg(" ST_WEEKLY_SUM("d")
@@ -719,7 +654,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " FROM del d)::text FROM me",
 	/* $5 weekly windows (jsonb array), $6 zone, $7 the rows cleared. */
 	[STMT_STAFF_AVAIL_SET] =
-	    ST_ME ", ins AS (INSERT INTO staff_availability (tenant_id,"
+	    SQLR_ME_STAFF ", ins AS (INSERT INTO staff_availability (tenant_id,"
 	    " staff_id, day_of_week, start_time, end_time, time_zone)"
 	    " SELECT $1::uuid, me.id, (e->>'dayOfWeek')::smallint,"
 	    " (e->>'startTime')::time, (e->>'endTime')::time, $6::text"
@@ -741,7 +676,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * exception, the id of the one it clashes with.
 	 */
 	[STMT_STAFF_EXC_ADD] =
-	    ST_ME ST_AVAIL
+	    SQLR_ME_STAFF SQLR_AVAIL
 	    ", clash AS (SELECT e.id FROM staff_availability_exceptions e, me"
 	    " WHERE e.staff_id = me.id AND e.day = $5::date"
 	    " AND (NOT e.available OR NOT $6::boolean OR (e.start_time <"
@@ -763,7 +698,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " (SELECT id::text FROM clash) FROM st, me",
 	/* $5 exception: the caller's own, deleted. */
 	[STMT_STAFF_EXC_DEL] =
-	    ST_ME ", del AS (DELETE FROM staff_availability_exceptions e"
+	    SQLR_ME_STAFF ", del AS (DELETE FROM staff_availability_exceptions e"
 	    " USING me WHERE e.id = $5::uuid AND e.staff_id = me.id"
 	    " AND e.tenant_id = $1::uuid RETURNING e.*),"
 	    " aud AS (" AUDIT("availability.exception_delete",
@@ -780,7 +715,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * sent, not their values: personal data stays out of the audit log.
 	 */
 	[STMT_STAFF_PERSONAL_SET] =
-	    ST_ME ", x AS (SELECT $5::jsonb AS b),"
+	    SQLR_ME_STAFF ", x AS (SELECT $5::jsonb AS b),"
 	    " us AS (UPDATE staff st SET first_name = b->>'firstName',"
 	    " last_name = b->>'lastName', updated_at = now() FROM me, x"
 	    " WHERE st.id = me.id AND st.tenant_id = $1::uuid RETURNING st.*),"
@@ -845,7 +780,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * otherwise.
 	 */
 	[STMT_STAFF_BENEFITS_SET] =
-	    ST_ME ", x AS (SELECT e->>'benefit' AS k, e->>'status' AS v"
+	    SQLR_ME_STAFF ", x AS (SELECT e->>'benefit' AS k, e->>'status' AS v"
 	    " FROM jsonb_array_elements($5::jsonb) e),"
 	    " old AS (SELECT t.* FROM staff_benefits t, me"
 	    " WHERE t.staff_id = me.id AND t.tenant_id = $1::uuid),"
@@ -871,7 +806,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " '[]'::json) FROM ups i))::text FROM me",
 	/* Staff: $5 doc type, $6 file id, $7 file name: pending review. */
 	[STMT_STAFF_DOC_ADD] =
-	    ST_ME ", ins AS (INSERT INTO staff_documents (tenant_id, staff_id,"
+	    SQLR_ME_STAFF ", ins AS (INSERT INTO staff_documents (tenant_id, staff_id,"
 	    " doc_type, file_id, file_name) SELECT $1::uuid, me.id, $5::text,"
 	    " $6::text, $7::text FROM me RETURNING *),"
 	    " aud AS (" AUDIT("staff.document_add", "staff_document",
@@ -881,7 +816,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " SELECT (SELECT " ST_DOC_OBJ " FROM ins p)::text FROM me",
 	/* $5 document: the caller's own, not deleted yet, soft-deleted. */
 	[STMT_STAFF_DOC_DEL] =
-	    ST_ME ", del AS (UPDATE staff_documents d SET deleted_at = now()"
+	    SQLR_ME_STAFF ", del AS (UPDATE staff_documents d SET deleted_at = now()"
 	    " FROM me WHERE d.id = $5::uuid AND d.staff_id = me.id"
 	    " AND d.tenant_id = $1::uuid AND d.deleted_at IS NULL"
 	    " RETURNING d.*),"
@@ -896,7 +831,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * on, $10 file id: a certificate pending verification.
 	 */
 	[STMT_STAFF_CERT_ADD] =
-	    ST_ME ", ins AS (INSERT INTO staff_certificates (tenant_id,"
+	    SQLR_ME_STAFF ", ins AS (INSERT INTO staff_certificates (tenant_id,"
 	    " staff_id, name, issuer, number, issued_on, expires_on, file_id)"
 	    " SELECT $1::uuid, me.id, $5::text, $6::text, $7::text,"
 	    " $8::date, $9::date, $10::text FROM me RETURNING *),"
@@ -907,7 +842,8 @@ static const char *const stmts[STMT__MAX] = {
 	    " SELECT (SELECT " ST_CERT_OBJ " FROM ins p)::text FROM me",
 	/* $5 certificate: the caller's own, soft-deleted. */
 	[STMT_STAFF_CERT_DEL] =
-	    ST_ME ", del AS (UPDATE staff_certificates c SET deleted_at = now()"
+	    SQLR_ME_STAFF ", del AS (UPDATE staff_certificates c"
+	    " SET deleted_at = now()"
 	    " FROM me WHERE c.id = $5::uuid AND c.staff_id = me.id"
 	    " AND c.tenant_id = $1::uuid AND c.deleted_at IS NULL"
 	    " RETURNING c.*),"
@@ -926,7 +862,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * time, so clearing is a statement of its own).
 	 */
 	[STMT_STAFF_BANK_CLEAR] =
-	    ST_ME ", upd AS (UPDATE staff_bank_accounts b SET"
+	    SQLR_ME_STAFF ", upd AS (UPDATE staff_bank_accounts b SET"
 	    " is_default = false FROM me WHERE b.staff_id = me.id"
 	    " AND b.tenant_id = $1::uuid AND b.is_default"
 	    " AND b.deleted_at IS NULL AND b.id IS DISTINCT FROM $5::uuid"
@@ -937,7 +873,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " SELECT count(*) FROM upd",
 	/* $5 body (jsonb, checked), $6 make it the default (boolean). */
 	[STMT_STAFF_BANK_ADD] =
-	    ST_ME ", x AS (SELECT $5::jsonb AS b),"
+	    SQLR_ME_STAFF ", x AS (SELECT $5::jsonb AS b),"
 	    " ins AS (INSERT INTO staff_bank_accounts (tenant_id, staff_id,"
 	    " holder_name, bank_name, account_type, account_last4,"
 	    " routing_last4, provider_token, currency, country, is_default)"
@@ -954,7 +890,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " SELECT (SELECT " ST_BANK_OBJ " FROM ins p)::text FROM me",
 	/* $5 account: the caller's own, soft-deleted (and no default). */
 	[STMT_STAFF_BANK_DEL] =
-	    ST_ME ", del AS (UPDATE staff_bank_accounts b SET"
+	    SQLR_ME_STAFF ", del AS (UPDATE staff_bank_accounts b SET"
 	    " deleted_at = now(), is_default = false FROM me"
 	    " WHERE b.id = $5::uuid AND b.staff_id = me.id"
 	    " AND b.tenant_id = $1::uuid AND b.deleted_at IS NULL"
@@ -966,7 +902,7 @@ static const char *const stmts[STMT__MAX] = {
 	    "::text FROM del d",
 	/* $5 account: the caller's own becomes the default. */
 	[STMT_STAFF_BANK_DEFAULT] =
-	    ST_ME ", upd AS (UPDATE staff_bank_accounts b SET"
+	    SQLR_ME_STAFF ", upd AS (UPDATE staff_bank_accounts b SET"
 	    " is_default = true FROM me WHERE b.id = $5::uuid"
 	    " AND b.staff_id = me.id AND b.tenant_id = $1::uuid"
 	    " AND b.deleted_at IS NULL RETURNING b.*),"

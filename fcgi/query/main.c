@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "router.h"
 #include "query.h"
+#include "sqlrules.h"
 
 /*
  * Fragments shared by the client statements.  $1 tenant, $2 business,
@@ -68,16 +69,13 @@
 /* A local date plus N days, as the instant of its midnight in TZ. */
 #define MIDNIGHT(TZ, N) \
 	"((" TODAY(TZ) " + " N ")::timestamp AT TIME ZONE " TZ ")"
-/* Assignment states that fill a position. */
-#define FILLED \
-	"('assigned', 'confirmed', 'checked_in', 'checked_out', 'completed')"
 /* Filled over needed, 4 decimals; null when nothing is needed. */
 #define RATE(F, N) \
 	"CASE WHEN (" N ") > 0 THEN round((" F ")::numeric / (" N "), 4) END"
 /* A position's needed, filled (capped at the headcount) and applied. */
 #define POS_COUNTS \
 	" CROSS JOIN LATERAL (SELECT" \
-	" least(sp.headcount, count(*) FILTER (WHERE a.status IN " FILLED \
+	" least(sp.headcount, count(*) FILTER (WHERE a.status IN " SQLR_FILLED \
 	")) AS filled," \
 	" count(*) FILTER (WHERE a.status = 'applied') AS applied," \
 	" count(*) FILTER (WHERE a.status IN ('checked_in'," \
@@ -200,20 +198,6 @@
 	" AT TIME ZONE 'UTC'" \
 	" ELSE " P "::timestamptz + interval '1 microsecond' END)"
 
-/*
- * Fragments shared by the staff statements.  $1 tenant, $2 staff, $3
- * user come first in each.
- *
- * ME_STAFF: "me", the caller when it is an active staff user of the
- * tenant whose staff row is $2 (no row otherwise: nothing is visible).
- */
-#define ME_STAFF \
-	"WITH me AS (SELECT s.id, s.vendor_id, s.status AS staff_status" \
-	" FROM users u JOIN staff s ON s.id = u.staff_id" \
-	" AND s.tenant_id = u.tenant_id" \
-	" WHERE u.id = $3::uuid AND u.tenant_id = $1::uuid" \
-	" AND u.staff_id = $2::uuid AND u.actor = 'staff'" \
-	" AND u.status = 'active')"
 /* The columns that a shift row of the staff reads carries (MINE, OPENPOS). */
 #define SHIFT_COLS \
 	"sid, starts_at, ends_at, break_minutes, sstatus, snotes, oid," \
@@ -259,79 +243,10 @@
 /* A live assignment whose shift and order still stand. */
 #define MINE_LIVE \
 	"m.sstatus <> 'cancelled' AND m.ostatus <> 'cancelled'"
-/*
- * AVAIL: "az", the caller's availability zone (that of its first weekly
- * row; UTC without one) and whether it has a weekly pattern at all.
- */
-#define AVAIL \
-	", az AS (SELECT coalesce((SELECT w.time_zone FROM staff_availability" \
-	" w, me WHERE w.staff_id = me.id ORDER BY w.day_of_week," \
-	" w.start_time LIMIT 1), 'UTC') AS tz," \
-	" EXISTS (SELECT 1 FROM staff_availability w, me" \
-	" WHERE w.staff_id = me.id) AS has)"
-/*
- * Whether the caller (me, az) is available from S to E.  The rules, in
- * this order, on the day of S in the caller's zone:
- *   1. an exception that marks the day unavailable: not available;
- *   2. an exception that gives other hours: S..E must fit in them;
- *   3. no weekly pattern at all: available (nothing was said);
- *   4. otherwise S..E must fit in one weekly window of that weekday
- *      (in the window's own zone); a shift that runs past the end of
- *      the window, midnight included, does not fit.
- */
-#define AZ_DAY(S) "(" S " AT TIME ZONE az.tz)::date"
-#define AVAILABLE(S, E) \
-	"(CASE WHEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
-	" WHERE e.staff_id = me.id AND e.day = " AZ_DAY(S) \
-	" AND NOT e.available) THEN false" \
-	" WHEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
-	" WHERE e.staff_id = me.id AND e.day = " AZ_DAY(S) ")" \
-	" THEN EXISTS (SELECT 1 FROM staff_availability_exceptions e" \
-	" WHERE e.staff_id = me.id AND e.day = " AZ_DAY(S) \
-	" AND e.available AND (" S " AT TIME ZONE az.tz)::time >=" \
-	" e.start_time AND (" E " AT TIME ZONE az.tz) <= e.day + e.end_time)" \
-	" WHEN NOT az.has THEN true" \
-	" ELSE EXISTS (SELECT 1 FROM staff_availability w" \
-	" WHERE w.staff_id = me.id AND w.day_of_week =" \
-	" extract(dow FROM " S " AT TIME ZONE w.time_zone)" \
-	" AND (" S " AT TIME ZONE w.time_zone)::time >= w.start_time" \
-	" AND (" E " AT TIME ZONE w.time_zone) <=" \
-	" (" S " AT TIME ZONE w.time_zone)::date + w.end_time) END)"
-/*
- * OPENPOS (after ME_STAFF and AVAIL): "openpos", the positions the caller
- * could apply for: of its vendor, for a role it holds, on an open shift
- * of an open order of a business that approved the vendor, not started
- * yet, with a free slot, on a shift where it has no assignment (in any
- * state), not overlapping a live assignment of its own, within its
- * availability (AVAILABLE); an inactive worker gets none.
- */
+/* OPENPOS (after SQLR_ME_STAFF, SQLR_AVAIL): "openpos" (sqlrules.h). */
 #define OPENPOS \
 	", openpos AS (SELECT " SHIFT_SRC ", sp.headcount - f.filled" \
-	" AS open_slots" \
-	" FROM me CROSS JOIN az" \
-	" JOIN shift_positions sp ON sp.vendor_id = me.vendor_id" \
-	" AND sp.tenant_id = $1::uuid AND sp.status = 'open'" \
-	" JOIN staff_roles x ON x.staff_id = me.id" \
-	" AND x.vendor_role_id = sp.vendor_role_id" \
-	" JOIN vendor_roles r ON r.id = sp.vendor_role_id" \
-	" AND r.status = 'active'" \
-	" JOIN shifts s ON s.id = sp.shift_id AND s.tenant_id = sp.tenant_id" \
-	SHIFT_JOINS \
-	" JOIN business_vendors bv ON bv.business_id = s.business_id" \
-	" AND bv.vendor_id = me.vendor_id AND bv.status = 'approved'" \
-	" CROSS JOIN LATERAL (SELECT count(*) AS filled FROM assignments a" \
-	" WHERE a.position_id = sp.id AND a.status IN " FILLED ") f" \
-	" WHERE me.staff_status = 'active' AND s.status = 'open'" \
-	" AND o.status = 'open' AND s.starts_at > now()" \
-	" AND f.filled < sp.headcount" \
-	" AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = s.id" \
-	" AND a.staff_id = me.id)" \
-	" AND NOT EXISTS (SELECT 1 FROM assignments a JOIN shifts s2" \
-	" ON s2.id = a.shift_id WHERE a.staff_id = me.id AND a.status IN" \
-	" ('applied', 'assigned', 'confirmed', 'checked_in', 'checked_out')" \
-	" AND s2.status <> 'cancelled' AND s2.starts_at < s.ends_at" \
-	" AND s2.ends_at > s.starts_at)" \
-	" AND " AVAILABLE("s.starts_at", "s.ends_at") ")"
+	" AS open_slots" SQLR_OPENPOS_FROM ")"
 /* Scheduled minutes of shift row p less its break. */
 #define PAID_MIN \
 	"greatest(0, (extract(epoch FROM p.ends_at - p.starts_at) / 60)" \
@@ -386,7 +301,7 @@
 	ASSIGN_MEMBERS ")"
 /* A page of mine where W holds, by start (ASC) or latest first (DESC). */
 #define MINE_PAGE_ASC(W) \
-	ME_STAFF MINE ", page AS (SELECT * FROM mine m WHERE (" W ")" \
+	SQLR_ME_STAFF MINE ", page AS (SELECT * FROM mine m WHERE (" W ")" \
 	" AND ($5::text IS NULL OR" \
 	" (m.starts_at, m.aid) > ($5::timestamptz, $6::uuid))" \
 	" ORDER BY m.starts_at, m.aid LIMIT $4::integer + 1)" \
@@ -394,7 +309,7 @@
 	PAGE(ASSIGN_OBJ, "p.starts_at, p.aid", \
 	TSK("p.starts_at") ", p.aid::text", "$4::integer") ")::text"
 #define MINE_PAGE_DESC(W) \
-	ME_STAFF MINE ", page AS (SELECT * FROM mine m WHERE (" W ")" \
+	SQLR_ME_STAFF MINE ", page AS (SELECT * FROM mine m WHERE (" W ")" \
 	" AND ($5::text IS NULL OR" \
 	" (m.starts_at, m.aid) < ($5::timestamptz, $6::uuid))" \
 	" ORDER BY m.starts_at DESC, m.aid DESC LIMIT $4::integer + 1)" \
@@ -402,8 +317,8 @@
 	PAGE(ASSIGN_OBJ, "p.starts_at DESC, p.aid DESC", \
 	TSK("p.starts_at") ", p.aid::text", "$4::integer") ")::text"
 /*
- * PROFILE_RULES (after ME_STAFF): "sec", one row per profile section of
- * the caller: ord, section, required, items (rows it holds), missing
+ * PROFILE_RULES (after SQLR_ME_STAFF): "sec", one row per profile section
+ * of the caller: ord, section, required, items (rows it holds), missing
  * (text[] of what is missing; empty when complete).  The rules of
  * completeness, all here:
  *   personal_info  first and last name, an email or a phone, date of
@@ -480,7 +395,7 @@
 	" (8, 'benefits', false, cnt.nbenefit, '{}'::text[])" \
 	" ) v(ord, section, required, items, missing))"
 /*
- * WORK (after ME_STAFF): "work", the caller's finished time entries
+ * WORK (after SQLR_ME_STAFF): "work", the caller's finished time entries
  * (closed or approved) valued at the position's pay rate: wd the work
  * date in the hub's zone, mi minutes, cents earned, paid whether a staff
  * payment covers it.
@@ -1347,7 +1262,7 @@ static const char *const stmts[STMT__MAX] = {
 	[STMT_STAFF_SHIFTS_COMPLETED] =
 	    MINE_PAGE_DESC("m.astatus = 'completed'"),
 	[STMT_STAFF_SHIFTS_OPEN] =
-	    ME_STAFF AVAIL OPENPOS
+	    SQLR_ME_STAFF SQLR_AVAIL OPENPOS
 	    ", page AS (SELECT * FROM openpos p"
 	    " WHERE ($5::text IS NULL OR"
 	    " (p.starts_at, p.pid) > ($5::timestamptz, $6::uuid))"
@@ -1359,7 +1274,7 @@ static const char *const stmts[STMT__MAX] = {
 	    "$4::integer") ")::text",
 	/* $4 shift id. */
 	[STMT_STAFF_SHIFT] =
-	    ME_STAFF MINE AVAIL OPENPOS
+	    SQLR_ME_STAFF MINE SQLR_AVAIL OPENPOS
 	    ", my AS (SELECT * FROM mine m WHERE m.sid = $4::uuid"
 	    " ORDER BY m.astatus IN ('declined', 'cancelled'),"
 	    " m.applied_at DESC NULLS LAST, m.aid LIMIT 1),"
@@ -1392,7 +1307,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " FROM base p)::text",
 	/* $4 clock-in window (minutes before the start). */
 	[STMT_STAFF_CLOCKIN_TODAY] =
-	    ME_STAFF MINE
+	    SQLR_ME_STAFF MINE
 	    ", today AS (SELECT m.*,"
 	    " m.starts_at - make_interval(mins => $4::integer) AS opens_at,"
 	    " (SELECT count(*) FROM nfc_tags t WHERE t.hub_id = m.hid"
@@ -1423,7 +1338,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " 'openTimeEntryId', p.open_entry)"
 	    " ORDER BY p.starts_at, p.aid) FROM today p), '[]'::json))::text",
 	[STMT_STAFF_CLOCKIN_STATUS] =
-	    ME_STAFF ", e AS (SELECT te.id, te.assignment_id, te.clock_in_at,"
+	    SQLR_ME_STAFF ", e AS (SELECT te.id, te.assignment_id, te.clock_in_at,"
 	    " te.clock_in_method, te.break_minutes, s.id AS sid, s.starts_at,"
 	    " s.ends_at, h.id AS hid, h.name AS hub_name, h.city, h.time_zone,"
 	    " r.id AS rid, r.role_code, r.name AS role_name"
@@ -1450,7 +1365,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " p.role_code, 'name', p.role_name))"
 	    " FROM e p ORDER BY p.clock_in_at DESC LIMIT 1))::text",
 	[STMT_STAFF_PROFILE_COMPLETION] =
-	    ME_STAFF PROFILE_RULES
+	    SQLR_ME_STAFF PROFILE_RULES
 	    " SELECT (SELECT json_build_object("
 	    " 'percentage', (SELECT round(100.0 * count(*) FILTER (WHERE"
 	    " cardinality(missing) = 0) / count(*))::integer FROM sec"
@@ -1465,14 +1380,14 @@ static const char *const stmts[STMT__MAX] = {
 	    " 'missing', to_json(missing)) ORDER BY ord) FROM sec"
 	    " WHERE required)) FROM me)::text",
 	[STMT_STAFF_PROFILE_SECTIONS] =
-	    ME_STAFF PROFILE_RULES
+	    SQLR_ME_STAFF PROFILE_RULES
 	    " SELECT (SELECT json_build_object('items', (SELECT json_agg("
 	    " json_build_object('section', section, 'required', required,"
 	    " 'complete', cardinality(missing) = 0, 'itemCount', items,"
 	    " 'missing', to_json(missing)) ORDER BY ord) FROM sec)) FROM me)"
 	    "::text",
 	[STMT_STAFF_PERSONAL_INFO] =
-	    ME_STAFF " SELECT (SELECT json_build_object('staffId', st.id,"
+	    SQLR_ME_STAFF " SELECT (SELECT json_build_object('staffId', st.id,"
 	    " 'firstName', st.first_name, 'lastName', st.last_name,"
 	    " 'preferredName', p.preferred_name, 'email', st.email::text,"
 	    " 'phone', st.phone, 'status', st.status,"
@@ -1494,13 +1409,13 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND v.tenant_id = st.tenant_id"
 	    " LEFT JOIN staff_profiles p ON p.staff_id = me.id)::text",
 	[STMT_STAFF_INDUSTRIES] =
-	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    SQLR_ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
 	    " coalesce(json_agg(json_build_object('industry', i.industry,"
 	    " 'yearsExperience', i.years_experience) ORDER BY i.industry),"
 	    " '[]'::json) FROM staff_industries i WHERE i.staff_id = me.id"
 	    " AND i.tenant_id = $1::uuid)) FROM me)::text",
 	[STMT_STAFF_SKILLS] =
-	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    SQLR_ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
 	    " coalesce(json_agg(json_build_object('skill', k.skill,"
 	    " 'level', k.level) ORDER BY k.skill), '[]'::json)"
 	    " FROM staff_skills k WHERE k.staff_id = me.id"
@@ -1513,7 +1428,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " WHERE x.staff_id = me.id AND x.tenant_id = $1::uuid"
 	    " AND r.status = 'active')) FROM me)::text",
 	[STMT_STAFF_DOCUMENTS] =
-	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    SQLR_ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
 	    " coalesce(json_agg(json_build_object('documentId', d.id,"
 	    " 'docType', d.doc_type, 'fileName', d.file_name,"
 	    " 'fileId', d.file_id, 'verificationStatus', d.status,"
@@ -1525,7 +1440,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND d.tenant_id = $1::uuid AND d.deleted_at IS NULL)) FROM me)"
 	    "::text",
 	[STMT_STAFF_CERTIFICATES] =
-	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    SQLR_ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
 	    " coalesce(json_agg(json_build_object('certificateId', c.id,"
 	    " 'name', c.name, 'issuer', c.issuer, 'number', c.number,"
 	    " 'issuedOn', c.issued_on, 'expiresOn', c.expires_on,"
@@ -1538,7 +1453,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND c.tenant_id = $1::uuid AND c.deleted_at IS NULL)) FROM me)"
 	    "::text",
 	[STMT_STAFF_BANK_ACCOUNTS] =
-	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    SQLR_ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
 	    " coalesce(json_agg(json_build_object('bankAccountId', ba.id,"
 	    " 'holderName', ba.holder_name, 'bankName', ba.bank_name,"
 	    " 'accountType', ba.account_type,"
@@ -1553,14 +1468,14 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND ba.tenant_id = $1::uuid AND ba.deleted_at IS NULL)) FROM me)"
 	    "::text",
 	[STMT_STAFF_BENEFITS] =
-	    ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
+	    SQLR_ME_STAFF " SELECT (SELECT json_build_object('items', (SELECT"
 	    " coalesce(json_agg(json_build_object('benefit', bf.benefit,"
 	    " 'status', bf.status, 'enrolledAt', " TS("bf.enrolled_at") ")"
 	    " ORDER BY bf.benefit), '[]'::json)"
 	    " FROM staff_benefits bf WHERE bf.staff_id = me.id"
 	    " AND bf.tenant_id = $1::uuid)) FROM me)::text",
 	[STMT_STAFF_PAYMENTS_SUMMARY] =
-	    ME_STAFF WORK
+	    SQLR_ME_STAFF WORK
 	    " SELECT (SELECT json_build_object("
 	    " 'currency', coalesce((SELECT min(w.currency) FROM work w),"
 	    " 'USD'),"
@@ -1586,7 +1501,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " FROM me)::text",
 	/* $4 status (comma list), $5 limit, $6 $7 cursor (period, id). */
 	[STMT_STAFF_PAYMENTS_HISTORY] =
-	    ME_STAFF ", page AS (SELECT p.*, b.bank_name,"
+	    SQLR_ME_STAFF ", page AS (SELECT p.*, b.bank_name,"
 	    " b.account_last4 FROM me JOIN staff_payments p"
 	    " ON p.staff_id = me.id AND p.tenant_id = $1::uuid"
 	    " LEFT JOIN staff_bank_accounts b ON b.id = p.bank_account_id"
@@ -1609,7 +1524,7 @@ static const char *const stmts[STMT__MAX] = {
 	    "p.period_start::text, p.id::text", "$5::integer") ")::text",
 	/* $4 from, $5 to (dates; NULL: the default), $6 week|month. */
 	[STMT_STAFF_PAYMENTS_CHART] =
-	    ME_STAFF WORK
+	    SQLR_ME_STAFF WORK
 	    ", rng AS (SELECT coalesce($5::date, " TODAY("'UTC'") ") AS hi,"
 	    " coalesce($4::date, coalesce($5::date, " TODAY("'UTC'") ")"
 	    " - CASE WHEN $6::text = 'month' THEN 364 ELSE 83 END) AS lo),"
@@ -1636,7 +1551,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " FROM me, rng)::text",
 	/* $4 clock-in window (minutes), as in STMT_STAFF_CLOCKIN_TODAY. */
 	[STMT_STAFF_DASHBOARD] =
-	    ME_STAFF MINE AVAIL OPENPOS PROFILE_RULES WORK
+	    SQLR_ME_STAFF MINE SQLR_AVAIL OPENPOS PROFILE_RULES WORK
 	    ", nxt AS (SELECT * FROM mine m WHERE m.astatus IN ('assigned',"
 	    " 'confirmed', 'checked_in') AND " MINE_LIVE
 	    " AND m.ends_at > now() ORDER BY m.starts_at, m.aid LIMIT 1),"
@@ -1680,7 +1595,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " '[]'::json) FROM att a)) FROM me)::text",
 	/* $4 from, $5 to (dates; NULL: today and the next 13 days). */
 	[STMT_STAFF_AVAILABILITY] =
-	    ME_STAFF AVAIL
+	    SQLR_ME_STAFF SQLR_AVAIL
 	    ", rng AS (SELECT coalesce($4::date, (now() AT TIME ZONE az.tz)"
 	    "::date) AS lo, coalesce($5::date, coalesce($4::date, (now() AT"
 	    " TIME ZONE az.tz)::date) + 13) AS hi FROM az)"

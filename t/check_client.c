@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "mem.h"
 #include "uuid.h"
+#include "api.h"
 #include "http.h"
 
 #define ID(n)		"00000000-0000-4000-8000-" n
@@ -47,220 +48,20 @@
 static char	*tok_owner, *tok_manager, *tok_other, *tok_staff,
 		*tok_admin;
 
-static void
-req_ok(int rc)
-{
-	ck_assert_msg(rc == 0, "no HTTP answer (is the stack running?)");
-}
 
-static void
-get_as(const char *path, const char *token, struct http_res *res)
-{
-	const char	*h[2];
-	char		 auth[20000];
 
-	ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
-	h[0] = auth;
-	h[1] = NULL;
-	req_ok(http_do("GET", path, h, NULL, res));
-}
 
-/* A JSON answer with status; returns the parsed body. */
-static struct json_object *
-json_ok(struct http_res *res, long status)
-{
-	char	 v[256];
 
-	ck_assert_msg(res->status == status, "status %ld, want %ld: %.2000s",
-	    res->status, status, res->body);
-	ck_assert_ptr_nonnull(http_header(res, "Content-Type", v, sizeof(v)));
-	ck_assert_int_eq(strncmp(v, "application/json", 16), 0);
-	ck_assert_ptr_nonnull(http_header(res, "X-Request-Id", v, sizeof(v)));
-	ck_assert(uuid_valid(v));
-	ck_assert_msg(http_json(res) != NULL, "not JSON: %s", res->body);
-	return http_json(res);
-}
 
-/* The error envelope with code, and (field not NULL) details naming it. */
-static void
-envelope(struct http_res *res, long status, const char *code,
-    const char *field)
-{
-	struct json_object	*o, *v, *d;
 
-	o = json_ok(res, status);
-	ck_assert_int_eq(json_object_object_length(o), 4);
-	ck_assert(json_object_object_get_ex(o, "code", &v));
-	ck_assert_str_eq(json_object_get_string(v), code);
-	ck_assert(json_object_object_get_ex(o, "requestId", &v));
-	ck_assert(uuid_valid(json_object_get_string(v)));
-	ck_assert(json_object_object_get_ex(o, "details", &d));
-	if (field != NULL)
-		ck_assert_msg(json_object_object_get_ex(d, field, NULL),
-		    "details do not name %s: %s", field, res->body);
-}
 
-/* GET path as token; expect 400 VALIDATION_ERROR naming field. */
-static void
-expect_invalid(const char *path, const char *token, const char *field)
-{
-	struct http_res	 res;
 
-	get_as(path, token, &res);
-	envelope(&res, 400, "VALIDATION_ERROR", field);
-	http_res_free(&res);
-}
 
-static void
-expect_404(const char *path, const char *token)
-{
-	struct http_res	 res;
 
-	get_as(path, token, &res);
-	envelope(&res, 404, "NOT_FOUND", NULL);
-	http_res_free(&res);
-}
 
-/* Member at a dotted path ("totals.needed"); fails the test if absent. */
-static struct json_object *
-member(struct json_object *o, const char *path)
-{
-	struct json_object	*c;
-	char			 key[128];
-	const char		*p, *dot;
-	size_t			 n;
 
-	for (p = path; ; p = dot + 1) {
-		if ((dot = strchr(p, '.')) == NULL)
-			dot = p + strlen(p);
-		n = (size_t)(dot - p);
-		ck_assert(n > 0 && n < sizeof(key));
-		memcpy(key, p, n);
-		key[n] = '\0';
-		ck_assert_msg(json_object_is_type(o, json_type_object) &&
-		    json_object_object_get_ex(o, key, &c), "no %s in %s",
-		    path, json_object_to_json_string(o));
-		o = c;
-		if (*dot == '\0')
-			return o;
-	}
-}
 
-static long long
-num(struct json_object *o, const char *path)
-{
-	struct json_object	*v;
 
-	v = member(o, path);
-	ck_assert_msg(json_object_is_type(v, json_type_int), "%s is not an "
-	    "integer: %s", path, json_object_to_json_string(v));
-	return json_object_get_int64(v);
-}
-
-static const char *
-str(struct json_object *o, const char *path)
-{
-	struct json_object	*v;
-
-	v = member(o, path);
-	ck_assert_msg(json_object_is_type(v, json_type_string), "%s is not a "
-	    "string", path);
-	return json_object_get_string(v);
-}
-
-static struct json_object *
-items(struct json_object *o)
-{
-	struct json_object	*a;
-
-	a = member(o, "items");
-	ck_assert(json_object_is_type(a, json_type_array));
-	return a;
-}
-
-static struct json_object *
-item(struct json_object *o, size_t i)
-{
-	return json_object_array_get_idx(items(o), i);
-}
-
-static size_t
-nitems(struct json_object *o)
-{
-	return json_object_array_length(items(o));
-}
-
-/* nextCursor: NULL when the member is null. */
-static const char *
-next_cursor(struct json_object *o)
-{
-	struct json_object	*v;
-
-	v = member(o, "nextCursor");
-	if (json_object_is_type(v, json_type_null))
-		return NULL;
-	ck_assert(json_object_is_type(v, json_type_string));
-	return json_object_get_string(v);
-}
-
-/*
- * Run query through the stack's psql and return its first output line
- * (trimmed; mem_free() it).  The query is written to a file: no shell
- * quoting of SQL.
- */
-static char *
-sql(const char *query)
-{
-	const char	*script, *state;
-	char		 path[] = "/tmp/check_client.XXXXXX", cmd[4096];
-	char		 line[4096];
-	FILE		*f;
-	int		 fd, n, st;
-	size_t		 len;
-
-	script = getenv("KROW_TEST_STACK");
-	state = getenv("KROW_TEST_STATE");
-	ck_assert_msg(script != NULL && state != NULL,
-	    "KROW_TEST_STACK and KROW_TEST_STATE must be set");
-	ck_assert((fd = mkstemp(path)) != -1);
-	len = strlen(query);
-	ck_assert(write(fd, query, len) == (ssize_t)len);
-	ck_assert(close(fd) == 0);
-	ck_assert(chmod(path, 0644) == 0);
-	n = snprintf(cmd, sizeof(cmd), "'%s' psql '%s' -XqtA -v "
-	    "ON_ERROR_STOP=1 -f '%s'", script, state, path);
-	ck_assert(n > 0 && (size_t)n < sizeof(cmd));
-	fflush(NULL);
-	ck_assert((f = popen(cmd, "r")) != NULL);
-	line[0] = '\0';
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	while (fgets(cmd, sizeof(cmd), f) != NULL)
-		continue;
-	st = pclose(f);
-	unlink(path);
-	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	    "psql failed on: %s", query);
-	len = strlen(line);
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		line[--len] = '\0';
-	return mem_strdup(line);
-}
-
-static long long
-sql_num(const char *query)
-{
-	char		*s, *end;
-	long long	 v;
-
-	s = sql(query);
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	ck_assert_msg(errno == 0 && end != s && *end == '\0',
-	    "not a number: '%s' from %s", s, query);
-	mem_free(s);
-	return v;
-}
 
 /*
  * Walk a list with limit per page: every page has at most limit items,
@@ -286,11 +87,11 @@ walk(const char *path, const char *token, int limit, const char *idkey,
 		    strchr(path, '?') != NULL ? "&" : "?", limit);
 		if (cursor != NULL)
 			buf_printf(&url, "&cursor=%s", cursor);
-		get_as(buf_cstr(&url), token, &res);
-		o = json_ok(&res, 200);
-		ck_assert_uint_le(nitems(o), (size_t)limit);
-		for (i = 0; i < nitems(o); i++) {
-			id = str(item(o, i), idkey);
+		api_get_as(buf_cstr(&url), token, &res);
+		o = api_json_ok(&res, 200);
+		ck_assert_uint_le(api_nitems(o), (size_t)limit);
+		for (i = 0; i < api_nitems(o); i++) {
+			id = api_str(api_item(o, i), idkey);
 			ck_assert_msg(strstr(buf_cstr(&seen), id) == NULL,
 			    "%s seen twice walking %s", id, path);
 			buf_puts(&seen, id);
@@ -299,7 +100,7 @@ walk(const char *path, const char *token, int limit, const char *idkey,
 		}
 		mem_free(cursor);
 		cursor = NULL;
-		cur = next_cursor(o);
+		cur = api_next_cursor(o);
 		if (cur != NULL)
 			cursor = mem_strdup(cur);
 		http_res_free(&res);
@@ -318,9 +119,9 @@ find(struct json_object *o, const char *key, const char *val)
 {
 	size_t	 i;
 
-	for (i = 0; i < nitems(o); i++)
-		if (strcmp(str(item(o, i), key), val) == 0)
-			return item(o, i);
+	for (i = 0; i < api_nitems(o); i++)
+		if (strcmp(api_str(api_item(o, i), key), val) == 0)
+			return api_item(o, i);
 	ck_abort_msg("no item with %s = %s", key, val);
 	return NULL;
 }
@@ -330,8 +131,8 @@ has(struct json_object *o, const char *key, const char *val)
 {
 	size_t	 i;
 
-	for (i = 0; i < nitems(o); i++)
-		if (strcmp(str(item(o, i), key), val) == 0)
+	for (i = 0; i < api_nitems(o); i++)
+		if (strcmp(api_str(api_item(o, i), key), val) == 0)
 			return 1;
 	return 0;
 }
@@ -344,25 +145,25 @@ START_TEST(test_hubs_owner)
 	struct http_res		 res;
 	struct json_object	*o, *h;
 
-	get_as("/query/client/hubs", tok_owner, &res);
-	o = json_ok(&res, 200);
+	api_get_as("/query/client/hubs", tok_owner, &res);
+	o = api_json_ok(&res, 200);
 	/* The three active hubs of demo.sql, by name. */
-	ck_assert_uint_eq(nitems(o), 3);
-	ck_assert_str_eq(str(item(o, 0), "name"), "Bayview Conference Center");
-	ck_assert_str_eq(str(item(o, 1), "name"), "Downtown Grand Hotel");
-	ck_assert_str_eq(str(item(o, 2), "name"), "Harbourside Pavilion");
-	ck_assert_ptr_null(next_cursor(o));
+	ck_assert_uint_eq(api_nitems(o), 3);
+	ck_assert_str_eq(api_str(api_item(o, 0), "name"), "Bayview Conference Center");
+	ck_assert_str_eq(api_str(api_item(o, 1), "name"), "Downtown Grand Hotel");
+	ck_assert_str_eq(api_str(api_item(o, 2), "name"), "Harbourside Pavilion");
+	ck_assert_ptr_null(api_next_cursor(o));
 	h = find(o, "hubId", HUB_AKL);
-	ck_assert_str_eq(str(h, "timeZone"), "Pacific/Auckland");
-	ck_assert_str_eq(str(h, "address.city"), "Auckland");
-	ck_assert_double_eq_tol(json_object_get_double(member(h,
+	ck_assert_str_eq(api_str(h, "timeZone"), "Pacific/Auckland");
+	ck_assert_str_eq(api_str(h, "address.city"), "Auckland");
+	ck_assert_double_eq_tol(json_object_get_double(api_member(h,
 	    "location.latitude")), -36.843, 1e-6);
-	ck_assert_int_eq(num(h, "nfcTagCount"), 1);
+	ck_assert_int_eq(api_num(h, "nfcTagCount"), 1);
 	h = find(o, "hubId", HUB_NY);
-	ck_assert_int_eq(num(h, "nfcTagCount"), 2);
-	ck_assert_int_eq(num(h, "managerCount"), 1);
-	ck_assert_int_eq(num(h, "geofenceRadiusMeters"), 150);
-	ck_assert_int_eq(json_object_array_length(member(h,
+	ck_assert_int_eq(api_num(h, "nfcTagCount"), 2);
+	ck_assert_int_eq(api_num(h, "managerCount"), 1);
+	ck_assert_int_eq(api_num(h, "geofenceRadiusMeters"), 150);
+	ck_assert_int_eq(json_object_array_length(api_member(h,
 	    "clockInMethods")), 3);
 	ck_assert(!has(o, "hubId", HUB_LDN));
 	http_res_free(&res);
@@ -374,15 +175,15 @@ START_TEST(test_hubs_status_filter)
 	struct http_res		 res;
 	struct json_object	*o;
 
-	get_as("/query/client/hubs?status=archived", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "hubId"), HUB_CHI);
-	ck_assert_str_eq(str(item(o, 0), "status"), "archived");
+	api_get_as("/query/client/hubs?status=archived", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "hubId"), HUB_CHI);
+	ck_assert_str_eq(api_str(api_item(o, 0), "status"), "archived");
 	http_res_free(&res);
-	get_as("/query/client/hubs?status=all", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	api_get_as("/query/client/hubs?status=all", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "hubs WHERE business_id = '" BIZ "'"));
 	http_res_free(&res);
 }
@@ -400,10 +201,10 @@ START_TEST(test_hubs_manager_restricted)
 	struct http_res		 res;
 	struct json_object	*o;
 
-	get_as("/query/client/hubs?status=all", tok_manager, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "hubId"), HUB_NY);
+	api_get_as("/query/client/hubs?status=all", tok_manager, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "hubId"), HUB_NY);
 	http_res_free(&res);
 }
 END_TEST
@@ -413,10 +214,10 @@ START_TEST(test_hubs_other_business)
 	struct http_res		 res;
 	struct json_object	*o;
 
-	get_as("/query/client/hubs?status=all", tok_other, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "hubId"), HUB_LDN);
+	api_get_as("/query/client/hubs?status=all", tok_other, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "hubId"), HUB_LDN);
 	http_res_free(&res);
 }
 END_TEST
@@ -459,7 +260,7 @@ static const char *const bad_paths[][2] = {
 
 START_TEST(test_bad_parameters)
 {
-	expect_invalid(bad_paths[_i][0], tok_owner, bad_paths[_i][1]);
+	api_expect_invalid(bad_paths[_i][0], tok_owner, bad_paths[_i][1]);
 }
 END_TEST
 
@@ -481,11 +282,11 @@ START_TEST(test_staff_and_admin_forbidden)
 {
 	struct http_res	 res;
 
-	get_as(client_paths[_i], tok_staff, &res);
-	envelope(&res, 403, "FORBIDDEN", NULL);
+	api_get_as(client_paths[_i], tok_staff, &res);
+	api_envelope(&res, 403, "FORBIDDEN", NULL);
 	http_res_free(&res);
-	get_as(client_paths[_i], tok_admin, &res);
-	envelope(&res, 403, "FORBIDDEN", NULL);
+	api_get_as(client_paths[_i], tok_admin, &res);
+	api_envelope(&res, 403, "FORBIDDEN", NULL);
 	http_res_free(&res);
 }
 END_TEST
@@ -494,8 +295,8 @@ START_TEST(test_every_route_answers_owner)
 {
 	struct http_res	 res;
 
-	get_as(client_paths[_i], tok_owner, &res);
-	(void)json_ok(&res, 200);
+	api_get_as(client_paths[_i], tok_owner, &res);
+	(void)api_json_ok(&res, 200);
 	http_res_free(&res);
 }
 END_TEST
@@ -530,7 +331,7 @@ START_TEST(test_foreign_ids_404)
 
 	tok = strcmp(who, "owner") == 0 ? tok_owner :
 	    strcmp(who, "manager") == 0 ? tok_manager : tok_other;
-	expect_404(foreign_paths[_i][0], tok);
+	api_expect_404(foreign_paths[_i][0], tok);
 }
 END_TEST
 
@@ -542,29 +343,29 @@ START_TEST(test_hub_managers)
 	struct http_res		 res;
 	struct json_object	*o;
 
-	get_as("/query/client/hubs/" HUB_NY "/managers", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_str_eq(str(o, "hub.hubId"), HUB_NY);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "userId"), MANAGER_USER);
-	ck_assert_str_eq(str(item(o, 0), "displayName"), "Mia Manager");
-	ck_assert_str_eq(str(item(o, 0), "role"), "manager");
+	api_get_as("/query/client/hubs/" HUB_NY "/managers", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_str_eq(api_str(o, "hub.hubId"), HUB_NY);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "userId"), MANAGER_USER);
+	ck_assert_str_eq(api_str(api_item(o, 0), "displayName"), "Mia Manager");
+	ck_assert_str_eq(api_str(api_item(o, 0), "role"), "manager");
 	http_res_free(&res);
 	/* The manager sees its own hub. */
-	get_as("/query/client/hubs/" HUB_NY "/managers", tok_manager, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
+	api_get_as("/query/client/hubs/" HUB_NY "/managers", tok_manager, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
 	http_res_free(&res);
-	get_as("/query/client/hubs/" HUB_SF "/managers", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "userId"), OWNER_USER);
+	api_get_as("/query/client/hubs/" HUB_SF "/managers", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "userId"), OWNER_USER);
 	http_res_free(&res);
 	/* A hub without managers: an empty list, not 404. */
-	get_as("/query/client/hubs/" HUB_AKL "/managers", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 0);
-	ck_assert_ptr_null(next_cursor(o));
+	api_get_as("/query/client/hubs/" HUB_AKL "/managers", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 0);
+	ck_assert_ptr_null(api_next_cursor(o));
 	http_res_free(&res);
 }
 END_TEST
@@ -578,24 +379,24 @@ START_TEST(test_cost_centers)
 	struct json_object	*o, *c;
 	long long		 want;
 
-	get_as("/query/client/cost-centers", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 2);		/* HSK is archived */
-	ck_assert_str_eq(str(item(o, 0), "code"), "EVT");
-	ck_assert_str_eq(str(item(o, 1), "code"), "FNB");
-	c = item(o, 0);
-	ck_assert_int_eq(num(c, "monthlyBudgetCents"), 5000000);
-	ck_assert_str_eq(str(c, "currency"), "USD");
-	want = sql_num("SELECT coalesce(sum(l.amount_cents), 0) FROM "
+	api_get_as("/query/client/cost-centers", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 2);		/* HSK is archived */
+	ck_assert_str_eq(api_str(api_item(o, 0), "code"), "EVT");
+	ck_assert_str_eq(api_str(api_item(o, 1), "code"), "FNB");
+	c = api_item(o, 0);
+	ck_assert_int_eq(api_num(c, "monthlyBudgetCents"), 5000000);
+	ck_assert_str_eq(api_str(c, "currency"), "USD");
+	want = api_sql_num("SELECT coalesce(sum(l.amount_cents), 0) FROM "
 	    "invoice_lines l JOIN cost_centers c ON c.id = l.cost_center_id "
 	    "WHERE c.code = 'EVT' AND c.business_id = '" BIZ "' AND "
 	    "to_char(l.work_date, 'YYYY-MM') = to_char(now() AT TIME ZONE "
 	    "'UTC', 'YYYY-MM')");
-	ck_assert_int_eq(num(c, "billedThisMonthCents"), want);
+	ck_assert_int_eq(api_num(c, "billedThisMonthCents"), want);
 	http_res_free(&res);
-	get_as("/query/client/cost-centers?status=all", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 3);
+	api_get_as("/query/client/cost-centers?status=all", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 3);
 	http_res_free(&res);
 	walk("/query/client/cost-centers?status=all", tok_owner, 2,
 	    "costCenterId", 3);
@@ -610,29 +411,29 @@ START_TEST(test_vendors)
 	struct http_res		 res;
 	struct json_object	*o;
 
-	get_as("/query/client/vendors", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 3);
-	ck_assert_str_eq(str(find(o, "vendorId", VENDOR_DEMO),
+	api_get_as("/query/client/vendors", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 3);
+	ck_assert_str_eq(api_str(find(o, "vendorId", VENDOR_DEMO),
 	    "approvalStatus"), "approved");
-	ck_assert_str_eq(str(find(o, "vendorId", VENDOR_HARBOR),
+	ck_assert_str_eq(api_str(find(o, "vendorId", VENDOR_HARBOR),
 	    "approvalStatus"), "pending");
-	ck_assert_int_eq(num(find(o, "vendorId", VENDOR_METRO),
+	ck_assert_int_eq(api_num(find(o, "vendorId", VENDOR_METRO),
 	    "activeRoleCount"), 3);
-	ck_assert_int_eq(num(find(o, "vendorId", VENDOR_DEMO),
-	    "activeStaffCount"), sql_num("SELECT count(*) FROM staff WHERE "
+	ck_assert_int_eq(api_num(find(o, "vendorId", VENDOR_DEMO),
+	    "activeStaffCount"), api_sql_num("SELECT count(*) FROM staff WHERE "
 	    "vendor_id = '" VENDOR_DEMO "' AND status = 'active'"));
 	http_res_free(&res);
-	get_as("/query/client/vendors?status=approved", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 2);
+	api_get_as("/query/client/vendors?status=approved", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 2);
 	ck_assert(!has(o, "vendorId", VENDOR_HARBOR));
 	http_res_free(&res);
 	/* The other business works with one vendor only. */
-	get_as("/query/client/vendors", tok_other, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "vendorId"), VENDOR_DEMO);
+	api_get_as("/query/client/vendors", tok_other, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "vendorId"), VENDOR_DEMO);
 	http_res_free(&res);
 	walk("/query/client/vendors", tok_owner, 2, "vendorId", 3);
 }
@@ -643,28 +444,28 @@ START_TEST(test_vendor_roles)
 	struct http_res		 res;
 	struct json_object	*o, *r;
 
-	get_as("/query/client/vendors/" VENDOR_DEMO "/roles", tok_owner,
+	api_get_as("/query/client/vendors/" VENDOR_DEMO "/roles", tok_owner,
 	    &res);
-	o = json_ok(&res, 200);
-	ck_assert_str_eq(str(o, "vendor.name"), "Demo Staffing Co");
-	ck_assert_uint_eq(nitems(o), 3);
+	o = api_json_ok(&res, 200);
+	ck_assert_str_eq(api_str(o, "vendor.name"), "Demo Staffing Co");
+	ck_assert_uint_eq(api_nitems(o), 3);
 	/* By name: Bartender, Line Cook, Server. */
-	ck_assert_str_eq(str(item(o, 0), "name"), "Bartender");
-	ck_assert_str_eq(str(item(o, 1), "name"), "Line Cook");
-	ck_assert_str_eq(str(item(o, 2), "name"), "Server");
-	r = item(o, 0);
-	ck_assert_int_eq(num(r, "billRateCents"), 3500);
-	ck_assert_int_eq(num(r, "referenceRateCents"), 4000);
-	ck_assert_str_eq(str(r, "roleCode"), "bartender");
+	ck_assert_str_eq(api_str(api_item(o, 0), "name"), "Bartender");
+	ck_assert_str_eq(api_str(api_item(o, 1), "name"), "Line Cook");
+	ck_assert_str_eq(api_str(api_item(o, 2), "name"), "Server");
+	r = api_item(o, 0);
+	ck_assert_int_eq(api_num(r, "billRateCents"), 3500);
+	ck_assert_int_eq(api_num(r, "referenceRateCents"), 4000);
+	ck_assert_str_eq(api_str(r, "roleCode"), "bartender");
 	/* The pay rate is the vendor's business, not the client's. */
 	ck_assert(!json_object_object_get_ex(r, "payRateCents", NULL));
 	http_res_free(&res);
 	/* A pending vendor's roles are visible (to decide on approval). */
-	get_as("/query/client/vendors/" VENDOR_HARBOR "/roles", tok_manager,
+	api_get_as("/query/client/vendors/" VENDOR_HARBOR "/roles", tok_manager,
 	    &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 2);
-	ck_assert_str_eq(str(o, "vendor.approvalStatus"), "pending");
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 2);
+	ck_assert_str_eq(api_str(o, "vendor.approvalStatus"), "pending");
 	http_res_free(&res);
 	walk("/query/client/vendors/" VENDOR_METRO "/roles", tok_owner, 1,
 	    "roleId", 3);
@@ -680,31 +481,31 @@ START_TEST(test_billing_accounts)
 	struct json_object	*o, *a;
 	char			*monday;
 
-	get_as("/query/client/billing/accounts", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 2);
+	api_get_as("/query/client/billing/accounts", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 2);
 	a = find(o, "billingAccountId", ID("000000000651"));
-	ck_assert(json_object_get_boolean(member(a, "isDefault")));
-	ck_assert_str_eq(str(a, "paymentMethod.type"), "card");
-	ck_assert_str_eq(str(a, "paymentMethod.last4"), "4242");
-	ck_assert_str_eq(str(a, "billingCycle"), "weekly");
+	ck_assert(json_object_get_boolean(api_member(a, "isDefault")));
+	ck_assert_str_eq(api_str(a, "paymentMethod.type"), "card");
+	ck_assert_str_eq(api_str(a, "paymentMethod.last4"), "4242");
+	ck_assert_str_eq(api_str(a, "billingCycle"), "weekly");
 	/* Anchored on a Monday: the current ISO week (UTC). */
-	monday = sql("SELECT date_trunc('week', now() AT TIME ZONE 'UTC')"
+	monday = api_sql("SELECT date_trunc('week', now() AT TIME ZONE 'UTC')"
 	    "::date");
-	ck_assert_str_eq(str(a, "currentPeriod.start"), monday);
+	ck_assert_str_eq(api_str(a, "currentPeriod.start"), monday);
 	mem_free(monday);
-	ck_assert_int_eq(num(a, "outstandingCents"), sql_num("SELECT "
+	ck_assert_int_eq(api_num(a, "outstandingCents"), api_sql_num("SELECT "
 	    "sum(total_cents) FROM invoices WHERE billing_account_id = '"
 	    ID("000000000651") "' AND status <> 'paid'"));
-	ck_assert_int_eq(num(a, "openInvoiceCount"), 2);
+	ck_assert_int_eq(api_num(a, "openInvoiceCount"), 2);
 	a = find(o, "billingAccountId", ID("000000000652"));
-	ck_assert_str_eq(str(a, "billingCycle"), "monthly");
-	ck_assert_int_eq(strcmp(str(a, "currentPeriod.start") + 8, "01"), 0);
+	ck_assert_str_eq(api_str(a, "billingCycle"), "monthly");
+	ck_assert_int_eq(strcmp(api_str(a, "currentPeriod.start") + 8, "01"), 0);
 	http_res_free(&res);
-	get_as("/query/client/billing/accounts", tok_other, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "billingAccountId"),
+	api_get_as("/query/client/billing/accounts", tok_other, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "billingAccountId"),
 	    ID("000000000661"));
 	http_res_free(&res);
 }
@@ -718,52 +519,52 @@ START_TEST(test_invoices_pending)
 	struct http_res		 res;
 	struct json_object	*o, *i;
 
-	get_as("/query/client/billing/invoices/pending", tok_owner, &res);
-	o = json_ok(&res, 200);
+	api_get_as("/query/client/billing/invoices/pending", tok_owner, &res);
+	o = api_json_ok(&res, 200);
 	/* INV-1004 pending and INV-1003 disputed, by due date. */
-	ck_assert_uint_eq(nitems(o), 2);
-	ck_assert_int_eq(num(o, "summary.count"), 2);
-	ck_assert_int_eq(num(o, "summary.totalCents"), sql_num("SELECT "
+	ck_assert_uint_eq(api_nitems(o), 2);
+	ck_assert_int_eq(api_num(o, "summary.count"), 2);
+	ck_assert_int_eq(api_num(o, "summary.totalCents"), api_sql_num("SELECT "
 	    "sum(total_cents) FROM invoices WHERE business_id = '" BIZ "' AND "
 	    "status IN ('pending', 'disputed')"));
-	ck_assert_str_eq(str(item(o, 0), "invoiceNumber"), "INV-1004");
-	ck_assert_str_eq(str(item(o, 1), "invoiceNumber"), "INV-1003");
-	i = item(o, 0);
-	ck_assert_int_eq(num(i, "subtotalCents") + num(i, "taxCents"),
-	    num(i, "totalCents"));
-	ck_assert_int_eq(num(i, "subtotalCents"), sql_num("SELECT "
+	ck_assert_str_eq(api_str(api_item(o, 0), "invoiceNumber"), "INV-1004");
+	ck_assert_str_eq(api_str(api_item(o, 1), "invoiceNumber"), "INV-1003");
+	i = api_item(o, 0);
+	ck_assert_int_eq(api_num(i, "subtotalCents") + api_num(i, "taxCents"),
+	    api_num(i, "totalCents"));
+	ck_assert_int_eq(api_num(i, "subtotalCents"), api_sql_num("SELECT "
 	    "sum(round(te.worked_minutes * p.bill_rate_cents / 60.0)) FROM "
 	    "time_entries te JOIN assignments a ON a.id = te.assignment_id "
 	    "JOIN shift_positions p ON p.id = a.position_id JOIN shifts s ON "
 	    "s.id = te.shift_id JOIN orders o ON o.id = s.order_id WHERE "
 	    "o.order_number = 'ORD-1002' AND o.business_id = '" BIZ "'"));
-	ck_assert_int_eq(num(i, "lineCount"), 2);
-	ck_assert_str_eq(str(i, "vendor.vendorId"), VENDOR_DEMO);
+	ck_assert_int_eq(api_num(i, "lineCount"), 2);
+	ck_assert_str_eq(api_str(i, "vendor.vendorId"), VENDOR_DEMO);
 	http_res_free(&res);
 
-	get_as("/query/client/billing/invoices/pending?status=disputed",
+	api_get_as("/query/client/billing/invoices/pending?status=disputed",
 	    tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	i = item(o, 0);
-	ck_assert_str_eq(str(i, "status"), "disputed");
-	ck_assert_str_eq(str(i, "disputeReason"),
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	i = api_item(o, 0);
+	ck_assert_str_eq(api_str(i, "status"), "disputed");
+	ck_assert_str_eq(api_str(i, "disputeReason"),
 	    "Tom Becker left two hours early");
-	ck_assert_int_eq(num(i, "disputedLineCount"), 1);
+	ck_assert_int_eq(api_num(i, "disputedLineCount"), 1);
 	http_res_free(&res);
 
-	get_as("/query/client/billing/invoices/pending?vendorId="
+	api_get_as("/query/client/billing/invoices/pending?vendorId="
 	    VENDOR_METRO, tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "invoiceNumber"), "INV-1003");
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "invoiceNumber"), "INV-1003");
 	http_res_free(&res);
 
 	/* A vendor with nothing pending: an empty list. */
-	get_as("/query/client/billing/invoices/pending?vendorId="
+	api_get_as("/query/client/billing/invoices/pending?vendorId="
 	    VENDOR_HARBOR, tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 0);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 0);
 	http_res_free(&res);
 	walk("/query/client/billing/invoices/pending", tok_owner, 1,
 	    "invoiceId", 2);
@@ -777,18 +578,18 @@ START_TEST(test_invoices_manager_and_other)
 
 	/* The New York manager: no pending work of New York; the two
 	 * settled invoices of New York orders. */
-	get_as("/query/client/billing/invoices/pending", tok_manager, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 0);
+	api_get_as("/query/client/billing/invoices/pending", tok_manager, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 0);
 	http_res_free(&res);
-	get_as("/query/client/billing/invoices/history", tok_manager, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 2);
+	api_get_as("/query/client/billing/invoices/history", tok_manager, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 2);
 	http_res_free(&res);
-	get_as("/query/client/billing/invoices/pending", tok_other, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "invoiceNumber"), "INV-2001");
+	api_get_as("/query/client/billing/invoices/pending", tok_other, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "invoiceNumber"), "INV-2001");
 	http_res_free(&res);
 }
 END_TEST
@@ -799,38 +600,38 @@ START_TEST(test_invoices_history)
 	struct json_object	*o;
 	char			*from, *to, path[256];
 
-	get_as("/query/client/billing/invoices/history", tok_owner, &res);
-	o = json_ok(&res, 200);
+	api_get_as("/query/client/billing/invoices/history", tok_owner, &res);
+	o = api_json_ok(&res, 200);
 	/* Newest first: INV-1002 approved, INV-1001 paid. */
-	ck_assert_uint_eq(nitems(o), 2);
-	ck_assert_str_eq(str(item(o, 0), "invoiceNumber"), "INV-1002");
-	ck_assert_str_eq(str(item(o, 0), "status"), "approved");
-	ck_assert_str_eq(str(item(o, 1), "invoiceNumber"), "INV-1001");
-	ck_assert_str_eq(str(item(o, 1), "status"), "paid");
-	ck_assert_ptr_nonnull(str(item(o, 1), "paidAt"));
+	ck_assert_uint_eq(api_nitems(o), 2);
+	ck_assert_str_eq(api_str(api_item(o, 0), "invoiceNumber"), "INV-1002");
+	ck_assert_str_eq(api_str(api_item(o, 0), "status"), "approved");
+	ck_assert_str_eq(api_str(api_item(o, 1), "invoiceNumber"), "INV-1001");
+	ck_assert_str_eq(api_str(api_item(o, 1), "status"), "paid");
+	ck_assert_ptr_nonnull(api_str(api_item(o, 1), "paidAt"));
 	http_res_free(&res);
 	walk("/query/client/billing/invoices/history", tok_owner, 1,
 	    "invoiceId", 2);
 
 	/* A range holding only INV-1001's issue day (UTC). */
-	from = sql("SELECT (issued_at AT TIME ZONE 'UTC')::date FROM "
+	from = api_sql("SELECT (issued_at AT TIME ZONE 'UTC')::date FROM "
 	    "invoices WHERE invoice_number = 'INV-1001'");
-	to = sql("SELECT (issued_at AT TIME ZONE 'UTC')::date FROM "
+	to = api_sql("SELECT (issued_at AT TIME ZONE 'UTC')::date FROM "
 	    "invoices WHERE invoice_number = 'INV-1001'");
 	snprintf(path, sizeof(path), "/query/client/billing/invoices/"
 	    "history?from=%s&to=%s", from, to);
-	get_as(path, tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "invoiceNumber"), "INV-1001");
+	api_get_as(path, tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "invoiceNumber"), "INV-1001");
 	http_res_free(&res);
 	mem_free(from);
 	mem_free(to);
 
-	get_as("/query/client/billing/invoices/history?status=paid",
+	api_get_as("/query/client/billing/invoices/history?status=paid",
 	    tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
 	http_res_free(&res);
 }
 END_TEST
@@ -843,50 +644,50 @@ START_TEST(test_orders_view)
 	struct http_res		 res;
 	struct json_object	*o, *ord, *sh;
 
-	get_as("/query/client/orders/view?limit=200", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	api_get_as("/query/client/orders/view?limit=200", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "orders WHERE business_id = '" BIZ "'"));
 	ord = find(o, "orderNumber", "ORD-1006");
-	ck_assert_str_eq(str(ord, "status"), "open");
-	ck_assert_str_eq(str(ord, "hub.hubId"), HUB_NY);
-	ck_assert_str_eq(str(ord, "costCenter.code"), "EVT");
+	ck_assert_str_eq(api_str(ord, "status"), "open");
+	ck_assert_str_eq(api_str(ord, "hub.hubId"), HUB_NY);
+	ck_assert_str_eq(api_str(ord, "costCenter.code"), "EVT");
 	/* Two shifts: 2 + 4 + 1 and 2 needed; one assigned, one confirmed. */
-	ck_assert_int_eq(num(ord, "needed"), 9);
-	ck_assert_int_eq(num(ord, "filled"), 2);
-	ck_assert_uint_eq(json_object_array_length(member(ord, "shifts")), 2);
-	sh = json_object_array_get_idx(member(ord, "shifts"), 0);
-	ck_assert_uint_eq(json_object_array_length(member(sh, "positions")),
+	ck_assert_int_eq(api_num(ord, "needed"), 9);
+	ck_assert_int_eq(api_num(ord, "filled"), 2);
+	ck_assert_uint_eq(json_object_array_length(api_member(ord, "shifts")), 2);
+	sh = json_object_array_get_idx(api_member(ord, "shifts"), 0);
+	ck_assert_uint_eq(json_object_array_length(api_member(sh, "positions")),
 	    3);
-	ck_assert_int_eq(num(ord, "estimatedCostCents"), sql_num("SELECT "
+	ck_assert_int_eq(api_num(ord, "estimatedCostCents"), api_sql_num("SELECT "
 	    "sum(round(p.headcount * p.bill_rate_cents * (extract(epoch FROM "
 	    "s.ends_at - s.starts_at) / 60 - s.break_minutes) / 60.0)) FROM "
 	    "shift_positions p JOIN shifts s ON s.id = p.shift_id JOIN orders "
 	    "o ON o.id = s.order_id WHERE o.order_number = 'ORD-1006' AND "
 	    "o.business_id = '" BIZ "'"));
 	ord = find(o, "orderNumber", "ORD-1009");
-	ck_assert_str_eq(str(ord, "sourceOrderId"), ID("000000000801"));
+	ck_assert_str_eq(api_str(ord, "sourceOrderId"), ID("000000000801"));
 	ord = find(o, "orderNumber", "ORD-1008");
-	ck_assert_str_eq(str(ord, "status"), "cancelled");
-	ck_assert_ptr_nonnull(str(ord, "cancelReason"));
+	ck_assert_str_eq(api_str(ord, "status"), "cancelled");
+	ck_assert_ptr_nonnull(api_str(ord, "cancelReason"));
 	ck_assert(!has(o, "orderNumber", "ORD-2001"));
 	http_res_free(&res);
 
-	get_as("/query/client/orders/view?status=open,draft", tok_owner,
+	api_get_as("/query/client/orders/view?status=open,draft", tok_owner,
 	    &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 3);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 3);
 	ck_assert(has(o, "orderNumber", "ORD-1007"));
 	http_res_free(&res);
 
-	get_as("/query/client/orders/view?hubId=" HUB_SF, tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	api_get_as("/query/client/orders/view?hubId=" HUB_SF, tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "orders WHERE hub_id = '" HUB_SF "'"));
 	http_res_free(&res);
 
 	walk("/query/client/orders/view", tok_owner, 5, "orderId",
-	    (size_t)sql_num("SELECT count(*) FROM orders WHERE business_id = '"
+	    (size_t)api_sql_num("SELECT count(*) FROM orders WHERE business_id = '"
 	    BIZ "'"));
 }
 END_TEST
@@ -897,23 +698,23 @@ START_TEST(test_orders_view_manager_and_range)
 	struct json_object	*o;
 	char			*day, path[256];
 
-	get_as("/query/client/orders/view?limit=200", tok_manager, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	api_get_as("/query/client/orders/view?limit=200", tok_manager, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "orders WHERE hub_id = '" HUB_NY "'"));
 	ck_assert(!has(o, "orderNumber", "ORD-1002"));
 	http_res_free(&res);
 
 	/* The day of ORD-1005's shift, in New York. */
-	day = sql("SELECT (min(s.starts_at) AT TIME ZONE 'America/New_York')"
+	day = api_sql("SELECT (min(s.starts_at) AT TIME ZONE 'America/New_York')"
 	    "::date FROM shifts s JOIN orders o ON o.id = s.order_id WHERE "
 	    "o.order_number = 'ORD-1005' AND o.business_id = '" BIZ "'");
 	snprintf(path, sizeof(path), "/query/client/orders/view?hubId="
 	    HUB_NY "&from=%s&to=%s", day, day);
-	get_as(path, tok_owner, &res);
-	o = json_ok(&res, 200);
+	api_get_as(path, tok_owner, &res);
+	o = api_json_ok(&res, 200);
 	ck_assert(has(o, "orderNumber", "ORD-1005"));
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "(SELECT o.id FROM orders o JOIN shifts s ON s.order_id = o.id "
 	    "WHERE o.hub_id = '" HUB_NY "' GROUP BY o.id HAVING "
 	    "(min(s.starts_at) AT TIME ZONE 'America/New_York')::date = "
@@ -949,43 +750,43 @@ START_TEST(test_coverage)
 	char			*from, *to, path[512], q[1024];
 	size_t			 i;
 
-	from = sql("SELECT (now() AT TIME ZONE 'America/New_York')::date - 20");
-	to = sql("SELECT (now() AT TIME ZONE 'America/New_York')::date + 20");
+	from = api_sql("SELECT (now() AT TIME ZONE 'America/New_York')::date - 20");
+	to = api_sql("SELECT (now() AT TIME ZONE 'America/New_York')::date + 20");
 	snprintf(path, sizeof(path), "/query/client/coverage?hubId=" HUB_NY
 	    "&limit=200&" COVER_RANGE, from, to);
-	get_as(path, tok_owner, &res);
-	o = json_ok(&res, 200);
+	api_get_as(path, tok_owner, &res);
+	o = api_json_ok(&res, 200);
 	/* Live shifts at New York: not cancelled, order not draft or
 	 * cancelled. */
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "shifts s JOIN orders o ON o.id = s.order_id WHERE s.hub_id = '"
 	    HUB_NY "' AND s.status <> 'cancelled' AND o.status NOT IN "
 	    "('draft', 'cancelled')"));
-	for (i = 0; i < nitems(o); i++) {
-		s = item(o, i);
-		snprintf(q, sizeof(q), SHIFT_NEEDED_SQL, str(s, "shiftId"));
-		ck_assert_int_eq(num(s, "needed"), sql_num(q));
-		snprintf(q, sizeof(q), SHIFT_FILLED_SQL, str(s, "shiftId"));
-		ck_assert_int_eq(num(s, "filled"), sql_num(q));
-		ck_assert_int_eq(num(s, "open"), num(s, "needed") -
-		    num(s, "filled"));
-		ck_assert_str_eq(str(s, "hub.hubId"), HUB_NY);
+	for (i = 0; i < api_nitems(o); i++) {
+		s = api_item(o, i);
+		snprintf(q, sizeof(q), SHIFT_NEEDED_SQL, api_str(s, "shiftId"));
+		ck_assert_int_eq(api_num(s, "needed"), api_sql_num(q));
+		snprintf(q, sizeof(q), SHIFT_FILLED_SQL, api_str(s, "shiftId"));
+		ck_assert_int_eq(api_num(s, "filled"), api_sql_num(q));
+		ck_assert_int_eq(api_num(s, "open"), api_num(s, "needed") -
+		    api_num(s, "filled"));
+		ck_assert_str_eq(api_str(s, "hub.hubId"), HUB_NY);
 		if (i > 0)
-			ck_assert_str_le(str(item(o, i - 1), "startsAt"),
-			    str(s, "startsAt"));
+			ck_assert_str_le(api_str(api_item(o, i - 1), "startsAt"),
+			    api_str(s, "startsAt"));
 	}
 	/* The gala dinner: 2 of 2 bartenders, 2 of 3 servers. */
 	s = find(o, "shiftId", ID("000000008011"));
-	ck_assert_int_eq(num(s, "needed"), 5);
-	ck_assert_int_eq(num(s, "filled"), 4);
-	ck_assert_double_eq_tol(json_object_get_double(member(s,
+	ck_assert_int_eq(api_num(s, "needed"), 5);
+	ck_assert_int_eq(api_num(s, "filled"), 4);
+	ck_assert_double_eq_tol(json_object_get_double(api_member(s,
 	    "fillRate")), 0.8, 1e-9);
 	ck_assert(!has(o, "shiftId", ID("000000008081")));   /* cancelled */
 	http_res_free(&res);
 
 	snprintf(path, sizeof(path), "/query/client/coverage?hubId=" HUB_NY
 	    "&" COVER_RANGE, from, to);
-	walk(path, tok_owner, 2, "shiftId", (size_t)sql_num("SELECT count(*) "
+	walk(path, tok_owner, 2, "shiftId", (size_t)api_sql_num("SELECT count(*) "
 	    "FROM shifts s JOIN orders o ON o.id = s.order_id WHERE s.hub_id "
 	    "= '" HUB_NY "' AND s.status <> 'cancelled' AND o.status NOT IN "
 	    "('draft', 'cancelled')"));
@@ -1000,9 +801,9 @@ START_TEST(test_coverage_default_range)
 	struct json_object	*o;
 
 	/* Default: today and the 6 next days in each hub's zone. */
-	get_as("/query/client/coverage", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	api_get_as("/query/client/coverage", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "shifts s JOIN hubs h ON h.id = s.hub_id JOIN orders o ON o.id = "
 	    "s.order_id WHERE s.business_id = '" BIZ "' AND s.status <> "
 	    "'cancelled' AND o.status NOT IN ('draft', 'cancelled') AND "
@@ -1021,46 +822,46 @@ START_TEST(test_coverage_stats)
 	long long		 needed, filled, sum;
 	size_t			 i;
 
-	from = sql("SELECT (now() AT TIME ZONE 'UTC')::date - 30");
-	to = sql("SELECT (now() AT TIME ZONE 'UTC')::date + 30");
+	from = api_sql("SELECT (now() AT TIME ZONE 'UTC')::date - 30");
+	to = api_sql("SELECT (now() AT TIME ZONE 'UTC')::date + 30");
 	snprintf(path, sizeof(path), "/query/client/coverage/stats?"
 	    COVER_RANGE, from, to);
-	get_as(path, tok_owner, &res);
-	o = json_ok(&res, 200);
-	needed = sql_num("SELECT sum(p.headcount) FROM shift_positions p "
+	api_get_as(path, tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	needed = api_sql_num("SELECT sum(p.headcount) FROM shift_positions p "
 	    "JOIN shifts s ON s.id = p.shift_id JOIN orders o ON o.id = "
 	    "s.order_id WHERE s.business_id = '" BIZ "' AND p.status <> "
 	    "'cancelled' AND s.status <> 'cancelled' AND o.status NOT IN "
 	    "('draft', 'cancelled')");
-	filled = sql_num("SELECT sum(least(p.headcount, (SELECT count(*) "
+	filled = api_sql_num("SELECT sum(least(p.headcount, (SELECT count(*) "
 	    "FROM assignments a WHERE a.position_id = p.id AND a.status IN "
 	    FILLED_SQL "))) FROM shift_positions p JOIN shifts s ON s.id = "
 	    "p.shift_id JOIN orders o ON o.id = s.order_id WHERE "
 	    "s.business_id = '" BIZ "' AND p.status <> 'cancelled' AND "
 	    "s.status <> 'cancelled' AND o.status NOT IN ('draft', "
 	    "'cancelled')");
-	ck_assert_int_eq(num(o, "totals.needed"), needed);
-	ck_assert_int_eq(num(o, "totals.filled"), filled);
-	ck_assert_int_eq(num(o, "totals.open"), needed - filled);
-	ck_assert_double_eq_tol(json_object_get_double(member(o,
+	ck_assert_int_eq(api_num(o, "totals.needed"), needed);
+	ck_assert_int_eq(api_num(o, "totals.filled"), filled);
+	ck_assert_int_eq(api_num(o, "totals.open"), needed - filled);
+	ck_assert_double_eq_tol(json_object_get_double(api_member(o,
 	    "totals.fillRate")), (double)filled / (double)needed, 1e-4);
 	/* The days add up to the totals. */
-	d = member(o, "byDay");
+	d = api_member(o, "byDay");
 	for (i = 0, sum = 0; i < json_object_array_length(d); i++)
-		sum += num(json_object_array_get_idx(d, i), "needed");
+		sum += api_num(json_object_array_get_idx(d, i), "needed");
 	ck_assert_int_eq(sum, needed);
-	d = member(o, "byRole");
+	d = api_member(o, "byRole");
 	for (i = 0, sum = 0; i < json_object_array_length(d); i++)
-		sum += num(json_object_array_get_idx(d, i), "filled");
+		sum += api_num(json_object_array_get_idx(d, i), "filled");
 	ck_assert_int_eq(sum, filled);
-	ck_assert_uint_eq(json_object_array_length(member(o, "byHub")), 3);
+	ck_assert_uint_eq(json_object_array_length(api_member(o, "byHub")), 3);
 	http_res_free(&res);
 
 	/* The manager: New York only. */
-	get_as(path, tok_manager, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(json_object_array_length(member(o, "byHub")), 1);
-	ck_assert_str_eq(str(json_object_array_get_idx(member(o, "byHub"), 0),
+	api_get_as(path, tok_manager, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(json_object_array_length(api_member(o, "byHub")), 1);
+	ck_assert_str_eq(api_str(json_object_array_get_idx(api_member(o, "byHub"), 0),
 	    "hubId"), HUB_NY);
 	http_res_free(&res);
 	mem_free(from);
@@ -1076,13 +877,13 @@ START_TEST(test_dashboard)
 	struct http_res		 res;
 	struct json_object	*o;
 
-	get_as("/query/client/dashboard", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_int_eq(num(o, "invoicesAwaitingApproval.count"), 1);
-	ck_assert_int_eq(num(o, "invoicesAwaitingApproval.totalCents"),
-	    sql_num("SELECT total_cents FROM invoices WHERE invoice_number = "
+	api_get_as("/query/client/dashboard", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_int_eq(api_num(o, "invoicesAwaitingApproval.count"), 1);
+	ck_assert_int_eq(api_num(o, "invoicesAwaitingApproval.totalCents"),
+	    api_sql_num("SELECT total_cents FROM invoices WHERE invoice_number = "
 	    "'INV-1004'"));
-	ck_assert_int_eq(num(o, "upcoming.openPositions"), sql_num("SELECT "
+	ck_assert_int_eq(api_num(o, "upcoming.openPositions"), api_sql_num("SELECT "
 	    "sum(p.headcount - least(p.headcount, (SELECT count(*) FROM "
 	    "assignments a WHERE a.position_id = p.id AND a.status IN "
 	    FILLED_SQL "))) FROM shift_positions p JOIN shifts s ON s.id = "
@@ -1090,29 +891,29 @@ START_TEST(test_dashboard)
 	    "s.business_id = '" BIZ "' AND s.starts_at >= now() AND p.status "
 	    "<> 'cancelled' AND s.status <> 'cancelled' AND o.status NOT IN "
 	    "('draft', 'cancelled')"));
-	ck_assert_int_eq(num(o, "today.shifts"), sql_num("SELECT count(*) "
+	ck_assert_int_eq(api_num(o, "today.shifts"), api_sql_num("SELECT count(*) "
 	    "FROM shifts s JOIN hubs h ON h.id = s.hub_id JOIN orders o ON "
 	    "o.id = s.order_id WHERE s.business_id = '" BIZ "' AND s.status "
 	    "<> 'cancelled' AND o.status NOT IN ('draft', 'cancelled') AND "
 	    "(s.starts_at AT TIME ZONE h.time_zone)::date = (now() AT TIME "
 	    "ZONE h.time_zone)::date"));
-	ck_assert_int_eq(num(o, "spendThisMonth.totalCents"),
-	    num(o, "spendThisMonth.invoicedCents") +
-	    num(o, "spendThisMonth.accruedCents"));
-	ck_assert_str_eq(str(o, "spendThisMonth.currency"), "USD");
-	ck_assert(json_object_array_length(member(o, "nextShifts")) <= 5);
-	ck_assert(json_object_array_length(member(o, "nextShifts")) > 0);
+	ck_assert_int_eq(api_num(o, "spendThisMonth.totalCents"),
+	    api_num(o, "spendThisMonth.invoicedCents") +
+	    api_num(o, "spendThisMonth.accruedCents"));
+	ck_assert_str_eq(api_str(o, "spendThisMonth.currency"), "USD");
+	ck_assert(json_object_array_length(api_member(o, "nextShifts")) <= 5);
+	ck_assert(json_object_array_length(api_member(o, "nextShifts")) > 0);
 	http_res_free(&res);
 
 	/* The New York manager does not see San Francisco's invoice. */
-	get_as("/query/client/dashboard", tok_manager, &res);
-	o = json_ok(&res, 200);
-	ck_assert_int_eq(num(o, "invoicesAwaitingApproval.count"), 0);
+	api_get_as("/query/client/dashboard", tok_manager, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_int_eq(api_num(o, "invoicesAwaitingApproval.count"), 0);
 	http_res_free(&res);
 	/* A hub filter. */
-	get_as("/query/client/dashboard?hubId=" HUB_SF, tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_int_eq(num(o, "invoicesAwaitingApproval.count"), 1);
+	api_get_as("/query/client/dashboard?hubId=" HUB_SF, tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_int_eq(api_num(o, "invoicesAwaitingApproval.count"), 1);
 	http_res_free(&res);
 }
 END_TEST
@@ -1126,30 +927,30 @@ START_TEST(test_reorders)
 	struct json_object	*o, *ord;
 	size_t			 i;
 
-	get_as("/query/client/reorders?limit=200", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	api_get_as("/query/client/reorders?limit=200", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "orders WHERE business_id = '" BIZ "' AND status = 'completed'"));
-	for (i = 1; i < nitems(o); i++)
-		ck_assert_str_ge(str(item(o, i - 1), "lastShiftStartsAt"),
-		    str(item(o, i), "lastShiftStartsAt"));
+	for (i = 1; i < api_nitems(o); i++)
+		ck_assert_str_ge(api_str(api_item(o, i - 1), "lastShiftStartsAt"),
+		    api_str(api_item(o, i), "lastShiftStartsAt"));
 	ord = find(o, "orderNumber", "ORD-1001");
-	ck_assert_int_eq(num(ord, "timesReordered"), 1);
-	ck_assert(json_object_get_boolean(member(ord, "canReorder")));
-	ck_assert_uint_eq(json_object_array_length(member(ord, "positions")),
+	ck_assert_int_eq(api_num(ord, "timesReordered"), 1);
+	ck_assert(json_object_get_boolean(api_member(ord, "canReorder")));
+	ck_assert_uint_eq(json_object_array_length(api_member(ord, "positions")),
 	    2);
 	ck_assert(!has(o, "orderNumber", "ORD-1006"));	/* open */
 	ck_assert(!has(o, "orderNumber", "ORD-2002"));	/* other business */
 	http_res_free(&res);
 	walk("/query/client/reorders", tok_owner, 2, "orderId",
-	    (size_t)sql_num("SELECT count(*) FROM orders WHERE business_id = '"
+	    (size_t)api_sql_num("SELECT count(*) FROM orders WHERE business_id = '"
 	    BIZ "' AND status = 'completed'"));
-	get_as("/query/client/reorders", tok_manager, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	api_get_as("/query/client/reorders", tok_manager, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "orders WHERE hub_id = '" HUB_NY "' AND status = 'completed'"));
 	http_res_free(&res);
-	expect_404("/query/client/reorders?hubId=" HUB_LDN, tok_owner);
+	api_expect_404("/query/client/reorders?hubId=" HUB_LDN, tok_owner);
 }
 END_TEST
 
@@ -1171,38 +972,38 @@ START_TEST(test_current_bill)
 	struct json_object	*o;
 	char			*monday;
 
-	get_as("/query/client/billing/current-bill", tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_str_eq(str(o, "billingAccount.billingAccountId"),
+	api_get_as("/query/client/billing/current-bill", tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_str_eq(api_str(o, "billingAccount.billingAccountId"),
 	    ID("000000000651"));
-	monday = sql("SELECT date_trunc('week', now() AT TIME ZONE 'UTC')"
+	monday = api_sql("SELECT date_trunc('week', now() AT TIME ZONE 'UTC')"
 	    "::date");
-	ck_assert_str_eq(str(o, "periodStart"), monday);
+	ck_assert_str_eq(api_str(o, "periodStart"), monday);
 	mem_free(monday);
 	/* Closed work not invoiced yet: ORD-1012 (this period or the
 	 * last one, depending on the day of the week). */
-	ck_assert_int_eq(num(o, "accrued.amountCents") +
-	    num(o, "carriedOver.amountCents"), sql_num(UNBILLED_SQL));
-	ck_assert_int_eq(num(o, "accrued.timeEntries") +
-	    num(o, "carriedOver.timeEntries"), 2);
+	ck_assert_int_eq(api_num(o, "accrued.amountCents") +
+	    api_num(o, "carriedOver.amountCents"), api_sql_num(UNBILLED_SQL));
+	ck_assert_int_eq(api_num(o, "accrued.timeEntries") +
+	    api_num(o, "carriedOver.timeEntries"), 2);
 	/* The Auckland bartender clocked in. */
-	ck_assert_int_eq(num(o, "inProgress.timeEntries"), 1);
-	ck_assert_int_eq(num(o, "totalCents"), num(o, "accrued.amountCents") +
-	    num(o, "inProgress.amountCents") +
-	    num(o, "carriedOver.amountCents"));
+	ck_assert_int_eq(api_num(o, "inProgress.timeEntries"), 1);
+	ck_assert_int_eq(api_num(o, "totalCents"), api_num(o, "accrued.amountCents") +
+	    api_num(o, "inProgress.amountCents") +
+	    api_num(o, "carriedOver.amountCents"));
 	http_res_free(&res);
 
-	get_as("/query/client/billing/current-bill?billingAccountId="
+	api_get_as("/query/client/billing/current-bill?billingAccountId="
 	    ID("000000000652"), tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_str_eq(str(o, "billingAccount.name"), "Events department");
-	ck_assert_int_eq(num(o, "totalCents"), 0);
+	o = api_json_ok(&res, 200);
+	ck_assert_str_eq(api_str(o, "billingAccount.name"), "Events department");
+	ck_assert_int_eq(api_num(o, "totalCents"), 0);
 	http_res_free(&res);
-	expect_404("/query/client/billing/current-bill?billingAccountId="
+	api_expect_404("/query/client/billing/current-bill?billingAccountId="
 	    ID("000000000661"), tok_owner);
-	expect_404("/query/client/billing/current-bill?billingAccountId="
+	api_expect_404("/query/client/billing/current-bill?billingAccountId="
 	    MISSING, tok_owner);
-	expect_invalid("/query/client/billing/current-bill?billingAccountId=1",
+	api_expect_invalid("/query/client/billing/current-bill?billingAccountId=1",
 	    tok_owner, "billingAccountId");
 }
 END_TEST
@@ -1223,39 +1024,39 @@ START_TEST(test_savings)
 	long long		 billed, ref, sum;
 	size_t			 i;
 
-	from = sql("SELECT (now() AT TIME ZONE 'UTC')::date - 59");
-	to = sql("SELECT (now() AT TIME ZONE 'UTC')::date");
+	from = api_sql("SELECT (now() AT TIME ZONE 'UTC')::date - 59");
+	to = api_sql("SELECT (now() AT TIME ZONE 'UTC')::date");
 	snprintf(path, sizeof(path), "/query/client/billing/savings?"
 	    "from=%s&to=%s", from, to);
-	get_as(path, tok_owner, &res);
-	o = json_ok(&res, 200);
-	billed = sql_num("SELECT sum(l.amount_cents) " LINES_IN_RANGE);
+	api_get_as(path, tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	billed = api_sql_num("SELECT sum(l.amount_cents) " LINES_IN_RANGE);
 	/* The reference: the tenant's rate of the role, else 20% above. */
-	ref = sql_num("SELECT sum(round(l.minutes * coalesce((SELECT "
+	ref = api_sql_num("SELECT sum(round(l.minutes * coalesce((SELECT "
 	    "rr.rate_cents FROM reference_rates rr JOIN vendor_roles r ON "
 	    "r.role_code = rr.role_code WHERE r.id = l.vendor_role_id AND "
 	    "rr.tenant_id = l.tenant_id), "
 	    "round(l.rate_cents * 1.2)) / 60.0)) " LINES_IN_RANGE);
-	ck_assert_int_eq(num(o, "billedCents"), billed);
-	ck_assert_int_eq(num(o, "referenceCents"), ref);
-	ck_assert_int_eq(num(o, "savingsCents"), ref - billed);
-	ck_assert_str_eq(str(o, "from"), from);
-	d = member(o, "byRole");
+	ck_assert_int_eq(api_num(o, "billedCents"), billed);
+	ck_assert_int_eq(api_num(o, "referenceCents"), ref);
+	ck_assert_int_eq(api_num(o, "savingsCents"), ref - billed);
+	ck_assert_str_eq(api_str(o, "from"), from);
+	d = api_member(o, "byRole");
 	for (i = 0, sum = 0; i < json_object_array_length(d); i++)
-		sum += num(json_object_array_get_idx(d, i), "billedCents");
+		sum += api_num(json_object_array_get_idx(d, i), "billedCents");
 	ck_assert_int_eq(sum, billed);
 	http_res_free(&res);
 	mem_free(from);
 	mem_free(to);
 	/* Nothing billed in a range: zeros, not an error. */
-	get_as("/query/client/billing/savings?from=2020-01-01&to=2020-01-31",
+	api_get_as("/query/client/billing/savings?from=2020-01-01&to=2020-01-31",
 	    tok_owner, &res);
-	o = json_ok(&res, 200);
-	ck_assert_int_eq(num(o, "billedCents"), 0);
-	ck_assert(json_object_is_type(member(o, "savingsRate"),
+	o = api_json_ok(&res, 200);
+	ck_assert_int_eq(api_num(o, "billedCents"), 0);
+	ck_assert(json_object_is_type(api_member(o, "savingsRate"),
 	    json_type_null));
 	http_res_free(&res);
-	expect_invalid("/query/client/billing/savings?from=2026-13-01",
+	api_expect_invalid("/query/client/billing/savings?from=2026-13-01",
 	    tok_owner, "from");
 }
 END_TEST
@@ -1268,44 +1069,44 @@ START_TEST(test_spend_breakdown)
 	long long		 inv, acc, sum;
 	size_t			 i;
 
-	from = sql("SELECT (now() AT TIME ZONE 'UTC')::date - 59");
-	to = sql("SELECT (now() AT TIME ZONE 'UTC')::date");
+	from = api_sql("SELECT (now() AT TIME ZONE 'UTC')::date - 59");
+	to = api_sql("SELECT (now() AT TIME ZONE 'UTC')::date");
 	snprintf(path, sizeof(path), "/query/client/billing/spend-breakdown?"
 	    "from=%s&to=%s", from, to);
-	get_as(path, tok_owner, &res);
-	o = json_ok(&res, 200);
-	inv = sql_num("SELECT sum(l.amount_cents) " LINES_IN_RANGE);
-	acc = sql_num("SELECT coalesce(sum(round(te.worked_minutes * "
+	api_get_as(path, tok_owner, &res);
+	o = api_json_ok(&res, 200);
+	inv = api_sql_num("SELECT sum(l.amount_cents) " LINES_IN_RANGE);
+	acc = api_sql_num("SELECT coalesce(sum(round(te.worked_minutes * "
 	    "p.bill_rate_cents / 60.0)), 0) FROM time_entries te JOIN "
 	    "assignments a ON a.id = te.assignment_id JOIN shift_positions p "
 	    "ON p.id = a.position_id WHERE te.business_id = '" BIZ "' AND "
 	    "te.status IN ('closed', 'approved') AND NOT EXISTS (SELECT 1 FROM "
 	    "invoice_lines l WHERE l.time_entry_id = te.id)");
-	ck_assert_int_eq(num(o, "totals.invoicedCents"), inv);
-	ck_assert_int_eq(num(o, "totals.accruedCents"), acc);
-	ck_assert_int_eq(num(o, "totals.totalCents"), inv + acc);
-	d = member(o, "byHub");
+	ck_assert_int_eq(api_num(o, "totals.invoicedCents"), inv);
+	ck_assert_int_eq(api_num(o, "totals.accruedCents"), acc);
+	ck_assert_int_eq(api_num(o, "totals.totalCents"), inv + acc);
+	d = api_member(o, "byHub");
 	for (i = 0, sum = 0; i < json_object_array_length(d); i++)
-		sum += num(json_object_array_get_idx(d, i), "totalCents");
+		sum += api_num(json_object_array_get_idx(d, i), "totalCents");
 	ck_assert_int_eq(sum, inv + acc);
-	d = member(o, "byCostCenter");
+	d = api_member(o, "byCostCenter");
 	for (i = 0, sum = 0; i < json_object_array_length(d); i++)
-		sum += num(json_object_array_get_idx(d, i), "totalCents");
+		sum += api_num(json_object_array_get_idx(d, i), "totalCents");
 	ck_assert_int_eq(sum, inv + acc);
-	ck_assert_uint_eq(json_object_array_length(member(o, "byVendor")), 2);
+	ck_assert_uint_eq(json_object_array_length(api_member(o, "byVendor")), 2);
 	http_res_free(&res);
 
 	/* The manager sees New York's spend only. */
-	get_as(path, tok_manager, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(json_object_array_length(member(o, "byHub")), 1);
-	ck_assert_int_eq(num(o, "totals.totalCents"), sql_num("SELECT "
+	api_get_as(path, tok_manager, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(json_object_array_length(api_member(o, "byHub")), 1);
+	ck_assert_int_eq(api_num(o, "totals.totalCents"), api_sql_num("SELECT "
 	    "coalesce(sum(l.amount_cents), 0) " LINES_IN_RANGE
 	    " AND l.hub_id = '" HUB_NY "'"));
 	http_res_free(&res);
 	mem_free(from);
 	mem_free(to);
-	expect_404("/query/client/billing/spend-breakdown?hubId=" HUB_SF,
+	api_expect_404("/query/client/billing/spend-breakdown?hubId=" HUB_SF,
 	    tok_manager);
 }
 END_TEST
@@ -1318,51 +1119,51 @@ START_TEST(test_tenant_reads)
 	struct http_res		 res;
 	struct json_object	*o;
 
-	get_as("/query/tenants/" TENANT "/businesses", tok_admin, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	api_get_as("/query/tenants/" TENANT "/businesses", tok_admin, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "businesses WHERE tenant_id = '" TENANT "'"));
-	ck_assert_int_eq(num(find(o, "businessId", BIZ), "activeHubCount"),
+	ck_assert_int_eq(api_num(find(o, "businessId", BIZ), "activeHubCount"),
 	    3);
 	http_res_free(&res);
-	get_as("/query/tenants/" TENANT "/businesses?q=CATER", tok_admin,
+	api_get_as("/query/tenants/" TENANT "/businesses?q=CATER", tok_admin,
 	    &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "businessId"), OTHER_BIZ);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "businessId"), OTHER_BIZ);
 	http_res_free(&res);
 
-	get_as("/query/tenants/" TENANT "/vendors", tok_admin, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 3);
-	ck_assert_int_eq(num(find(o, "vendorId", VENDOR_DEMO),
+	api_get_as("/query/tenants/" TENANT "/vendors", tok_admin, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 3);
+	ck_assert_int_eq(api_num(find(o, "vendorId", VENDOR_DEMO),
 	    "approvedByBusinessCount"), 2);
 	http_res_free(&res);
 
-	get_as("/query/tenants/" TENANT "/staff?vendorId=" VENDOR_METRO,
+	api_get_as("/query/tenants/" TENANT "/staff?vendorId=" VENDOR_METRO,
 	    tok_admin, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "staff WHERE vendor_id = '" VENDOR_METRO "'"));
 	http_res_free(&res);
 	walk("/query/tenants/" TENANT "/staff", tok_admin, 3, "staffId",
-	    (size_t)sql_num("SELECT count(*) FROM staff WHERE tenant_id = '"
+	    (size_t)api_sql_num("SELECT count(*) FROM staff WHERE tenant_id = '"
 	    TENANT "'"));
 
-	get_as("/query/tenants/" TENANT "/orders?businessId=" OTHER_BIZ,
+	api_get_as("/query/tenants/" TENANT "/orders?businessId=" OTHER_BIZ,
 	    tok_admin, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), 2);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 2);
 	http_res_free(&res);
-	get_as("/query/tenants/" TENANT "/orders?status=open&limit=200",
+	api_get_as("/query/tenants/" TENANT "/orders?status=open&limit=200",
 	    tok_admin, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(nitems(o), (size_t)sql_num("SELECT count(*) FROM "
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "orders WHERE tenant_id = '" TENANT "' AND status = 'open'"));
-	ck_assert_int_eq(num(find(o, "orderNumber", "ORD-1006"), "needed"), 9);
+	ck_assert_int_eq(api_num(find(o, "orderNumber", "ORD-1006"), "needed"), 9);
 	http_res_free(&res);
 	walk("/query/tenants/" TENANT "/orders", tok_admin, 4, "orderId",
-	    (size_t)sql_num("SELECT count(*) FROM orders WHERE tenant_id = '"
+	    (size_t)api_sql_num("SELECT count(*) FROM orders WHERE tenant_id = '"
 	    TENANT "'"));
 }
 END_TEST
@@ -1372,26 +1173,26 @@ START_TEST(test_tenant_rules)
 	struct http_res	 res;
 
 	/* Another tenant's id, or a missing one: 404. */
-	expect_404("/query/tenants/" ID("000000000002") "/businesses",
+	api_expect_404("/query/tenants/" ID("000000000002") "/businesses",
 	    tok_admin);
-	expect_404("/query/tenants/" TENANT "/staff?vendorId=" MISSING,
+	api_expect_404("/query/tenants/" TENANT "/staff?vendorId=" MISSING,
 	    tok_admin);
-	expect_404("/query/tenants/" TENANT "/orders?businessId=" MISSING,
+	api_expect_404("/query/tenants/" TENANT "/orders?businessId=" MISSING,
 	    tok_admin);
 	/* Client and staff actors: 403. */
-	get_as("/query/tenants/" TENANT "/businesses", tok_owner, &res);
-	envelope(&res, 403, "FORBIDDEN", NULL);
+	api_get_as("/query/tenants/" TENANT "/businesses", tok_owner, &res);
+	api_envelope(&res, 403, "FORBIDDEN", NULL);
 	http_res_free(&res);
-	get_as("/query/tenants/" TENANT "/orders", tok_staff, &res);
-	envelope(&res, 403, "FORBIDDEN", NULL);
+	api_get_as("/query/tenants/" TENANT "/orders", tok_staff, &res);
+	api_envelope(&res, 403, "FORBIDDEN", NULL);
 	http_res_free(&res);
-	expect_invalid("/query/tenants/nope/vendors", tok_admin, "tenantId");
-	expect_invalid("/query/tenants/" TENANT "/vendors?q=", tok_admin, "q");
-	expect_invalid("/query/tenants/" TENANT "/staff?status=fired",
+	api_expect_invalid("/query/tenants/nope/vendors", tok_admin, "tenantId");
+	api_expect_invalid("/query/tenants/" TENANT "/vendors?q=", tok_admin, "q");
+	api_expect_invalid("/query/tenants/" TENANT "/staff?status=fired",
 	    tok_admin, "status");
-	expect_invalid("/query/tenants/" TENANT "/orders?from=2026-01-01&"
+	api_expect_invalid("/query/tenants/" TENANT "/orders?from=2026-01-01&"
 	    "to=2025-01-01", tok_admin, "to");
-	expect_invalid("/query/tenants/" TENANT "/orders?cursor=abc",
+	api_expect_invalid("/query/tenants/" TENANT "/orders?cursor=abc",
 	    tok_admin, "cursor");
 }
 END_TEST
@@ -1413,7 +1214,7 @@ scale_tenant_id(char *dst, size_t dstlen)
 
 	snprintf(q, sizeof(q), "SELECT id FROM tenants WHERE slug = "
 	    "'scale-%d'", scale_n);
-	t = sql(q);
+	t = api_sql(q);
 	ck_assert(uuid_valid(t));
 	snprintf(dst, dstlen, "%s", t);
 	mem_free(t);
@@ -1465,19 +1266,19 @@ START_TEST(test_scale_counts)
 	scale_tenant_id(scale_tenant, sizeof(scale_tenant));
 	snprintf(q, sizeof(q), "SELECT count(*) FROM shifts WHERE tenant_id "
 	    "= '%s'", scale_tenant);
-	ck_assert_int_eq(sql_num(q), 20000LL * scale_n);
+	ck_assert_int_eq(api_sql_num(q), 20000LL * scale_n);
 	snprintf(q, sizeof(q), "SELECT count(*) FROM staff WHERE tenant_id "
 	    "= '%s'", scale_tenant);
-	ck_assert_int_eq(sql_num(q), 500LL * scale_n);
+	ck_assert_int_eq(api_sql_num(q), 500LL * scale_n);
 	snprintf(q, sizeof(q), "SELECT count(*) FROM businesses WHERE "
 	    "tenant_id = '%s'", scale_tenant);
-	ck_assert_int_eq(sql_num(q), scale_n);
+	ck_assert_int_eq(api_sql_num(q), scale_n);
 	/* Every time entry of a completed assignment; invoiced ones are
 	 * flagged by the trigger. */
 	snprintf(q, sizeof(q), "SELECT count(*) FROM time_entries te WHERE "
 	    "te.tenant_id = '%s' AND te.invoiced <> EXISTS (SELECT 1 FROM "
 	    "invoice_lines l WHERE l.time_entry_id = te.id)", scale_tenant);
-	ck_assert_int_eq(sql_num(q), 0);
+	ck_assert_int_eq(api_sql_num(q), 0);
 }
 END_TEST
 
@@ -1497,11 +1298,11 @@ START_TEST(test_scale_reads)
 	ck_assert_ptr_nonnull(tok);
 	snprintf(q, sizeof(q), "SELECT business_id FROM users WHERE "
 	    "provider_uid = '%s'", uid);
-	b = sql(q);
+	b = api_sql(q);
 	snprintf(biz, sizeof(biz), "%s", b);
 	mem_free(b);
-	from = sql("SELECT current_date - 15");
-	to = sql("SELECT current_date + 14");
+	from = api_sql("SELECT current_date - 15");
+	to = api_sql("SELECT current_date + 14");
 
 	/* Orders whose first shift falls in the range (hub's days). */
 	snprintf(path, sizeof(path), "/query/client/orders/view?from=%s&"
@@ -1510,19 +1311,19 @@ START_TEST(test_scale_reads)
 	    "ON h.id = o.hub_id WHERE o.business_id = '%s' AND "
 	    "(coalesce(o.first_shift_at, o.created_at) AT TIME ZONE "
 	    "h.time_zone)::date BETWEEN '%s' AND '%s'", biz, from, to);
-	walk(path, tok, 200, "orderId", (size_t)sql_num(q));
+	walk(path, tok, 200, "orderId", (size_t)api_sql_num(q));
 
 	/* Coverage of the range against SQL. */
 	snprintf(path, sizeof(path), "/query/client/coverage/stats?from=%s&"
 	    "to=%s", from, to);
-	get_as(path, tok, &res);
-	o = json_ok(&res, 200);
+	api_get_as(path, tok, &res);
+	o = api_json_ok(&res, 200);
 	snprintf(q, sizeof(q), "SELECT sum(p.headcount) FROM shift_positions "
 	    "p JOIN shifts s ON s.id = p.shift_id JOIN hubs h ON h.id = "
 	    "s.hub_id WHERE s.business_id = '%s' AND (s.starts_at AT TIME "
 	    "ZONE h.time_zone)::date BETWEEN '%s' AND '%s'", biz, from, to);
-	ck_assert_int_eq(num(o, "totals.needed"), sql_num(q));
-	ck_assert_uint_eq(json_object_array_length(member(o, "byHub")), 5);
+	ck_assert_int_eq(api_num(o, "totals.needed"), api_sql_num(q));
+	ck_assert_uint_eq(json_object_array_length(api_member(o, "byHub")), 5);
 	http_res_free(&res);
 	snprintf(path, sizeof(path), "/query/client/coverage?from=%s&to=%s",
 	    from, to);
@@ -1530,19 +1331,19 @@ START_TEST(test_scale_reads)
 	    "h.id = s.hub_id WHERE s.business_id = '%s' AND (s.starts_at AT "
 	    "TIME ZONE h.time_zone)::date BETWEEN '%s' AND '%s'", biz, from,
 	    to);
-	walk(path, tok, 200, "shiftId", (size_t)sql_num(q));
+	walk(path, tok, 200, "shiftId", (size_t)api_sql_num(q));
 
 	/* Every settled invoice, page by page. */
 	snprintf(q, sizeof(q), "SELECT count(*) FROM invoices WHERE "
 	    "business_id = '%s' AND status IN ('approved', 'paid')", biz);
 	walk("/query/client/billing/invoices/history", tok, 50, "invoiceId",
-	    (size_t)sql_num(q));
+	    (size_t)api_sql_num(q));
 
-	get_as("/query/client/dashboard", tok, &res);
-	o = json_ok(&res, 200);
+	api_get_as("/query/client/dashboard", tok, &res);
+	o = api_json_ok(&res, 200);
 	snprintf(q, sizeof(q), "SELECT count(*) FROM invoices WHERE "
 	    "business_id = '%s' AND status = 'pending'", biz);
-	ck_assert_int_eq(num(o, "invoicesAwaitingApproval.count"), sql_num(q));
+	ck_assert_int_eq(api_num(o, "invoicesAwaitingApproval.count"), api_sql_num(q));
 	http_res_free(&res);
 	mem_free(tok);
 
@@ -1552,9 +1353,9 @@ START_TEST(test_scale_reads)
 	ck_assert_ptr_nonnull(tok);
 	snprintf(path, sizeof(path), "/query/client/coverage/stats?from=%s&"
 	    "to=%s", from, to);
-	get_as(path, tok, &res);
-	o = json_ok(&res, 200);
-	ck_assert_uint_eq(json_object_array_length(member(o, "byHub")), 1);
+	api_get_as(path, tok, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(json_object_array_length(api_member(o, "byHub")), 1);
 	http_res_free(&res);
 	mem_free(tok);
 
@@ -1565,7 +1366,7 @@ START_TEST(test_scale_reads)
 	snprintf(path, sizeof(path), "/query/tenants/%s/staff", scale_tenant);
 	walk(path, tok, 200, "staffId", 500U * (size_t)scale_n);
 	/* The demo tenant is not its tenant. */
-	expect_404("/query/tenants/" TENANT "/staff", tok);
+	api_expect_404("/query/tenants/" TENANT "/staff", tok);
 	mem_free(tok);
 	mem_free(from);
 	mem_free(to);
@@ -1589,8 +1390,8 @@ START_TEST(test_signed_in_token)
 			break;
 	}
 	ck_assert_msg(tok != NULL, "sign-in failed: %ld", st);
-	get_as("/query/client/hubs", tok, &res);
-	ck_assert_uint_eq(nitems(json_ok(&res, 200)), 1);
+	api_get_as("/query/client/hubs", tok, &res);
+	ck_assert_uint_eq(api_nitems(api_json_ok(&res, 200)), 1);
 	http_res_free(&res);
 	mem_free(tok);
 }

@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "mem.h"
 #include "uuid.h"
+#include "api.h"
 #include "http.h"
 
 #define ID(n)		"00000000-0000-4000-8000-" n
@@ -37,220 +38,20 @@
 /* Tokens, minted once per process with the stack's signing key. */
 static char	*tok_sam, *tok_luis, *tok_jordan, *tok_owner, *tok_admin;
 
-static void
-req_ok(int rc)
-{
-	ck_assert_msg(rc == 0, "no HTTP answer (is the stack running?)");
-}
 
-static void
-get_as(const char *path, const char *token, struct http_res *res)
-{
-	const char	*h[2];
-	char		 auth[20000];
 
-	ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
-	h[0] = auth;
-	h[1] = NULL;
-	req_ok(http_do("GET", path, h, NULL, res));
-}
 
-/* A JSON answer with status; returns the parsed body. */
-static struct json_object *
-json_ok(struct http_res *res, long status)
-{
-	char	 v[256];
 
-	ck_assert_msg(res->status == status, "status %ld, want %ld: %.2000s",
-	    res->status, status, res->body);
-	ck_assert_ptr_nonnull(http_header(res, "Content-Type", v, sizeof(v)));
-	ck_assert_int_eq(strncmp(v, "application/json", 16), 0);
-	ck_assert_ptr_nonnull(http_header(res, "X-Request-Id", v, sizeof(v)));
-	ck_assert(uuid_valid(v));
-	ck_assert_msg(http_json(res) != NULL, "not JSON: %s", res->body);
-	return http_json(res);
-}
 
-/* The error envelope with code, and (field not NULL) details naming it. */
-static void
-envelope(struct http_res *res, long status, const char *code,
-    const char *field)
-{
-	struct json_object	*o, *v, *d;
 
-	o = json_ok(res, status);
-	ck_assert_int_eq(json_object_object_length(o), 4);
-	ck_assert(json_object_object_get_ex(o, "code", &v));
-	ck_assert_str_eq(json_object_get_string(v), code);
-	ck_assert(json_object_object_get_ex(o, "requestId", &v));
-	ck_assert(uuid_valid(json_object_get_string(v)));
-	ck_assert(json_object_object_get_ex(o, "details", &d));
-	if (field != NULL)
-		ck_assert_msg(json_object_object_get_ex(d, field, NULL),
-		    "details do not name %s: %s", field, res->body);
-}
 
-/* GET path as token; expect 400 VALIDATION_ERROR naming field. */
-static void
-expect_invalid(const char *path, const char *token, const char *field)
-{
-	struct http_res	 res;
 
-	get_as(path, token, &res);
-	envelope(&res, 400, "VALIDATION_ERROR", field);
-	http_res_free(&res);
-}
 
-static void
-expect_404(const char *path, const char *token)
-{
-	struct http_res	 res;
 
-	get_as(path, token, &res);
-	envelope(&res, 404, "NOT_FOUND", NULL);
-	http_res_free(&res);
-}
 
-/* Member at a dotted path ("totals.needed"); fails the test if absent. */
-static struct json_object *
-member(struct json_object *o, const char *path)
-{
-	struct json_object	*c;
-	char			 key[128];
-	const char		*p, *dot;
-	size_t			 n;
 
-	for (p = path; ; p = dot + 1) {
-		if ((dot = strchr(p, '.')) == NULL)
-			dot = p + strlen(p);
-		n = (size_t)(dot - p);
-		ck_assert(n > 0 && n < sizeof(key));
-		memcpy(key, p, n);
-		key[n] = '\0';
-		ck_assert_msg(json_object_is_type(o, json_type_object) &&
-		    json_object_object_get_ex(o, key, &c), "no %s in %s",
-		    path, json_object_to_json_string(o));
-		o = c;
-		if (*dot == '\0')
-			return o;
-	}
-}
 
-static long long
-num(struct json_object *o, const char *path)
-{
-	struct json_object	*v;
 
-	v = member(o, path);
-	ck_assert_msg(json_object_is_type(v, json_type_int), "%s is not an "
-	    "integer: %s", path, json_object_to_json_string(v));
-	return json_object_get_int64(v);
-}
-
-static const char *
-str(struct json_object *o, const char *path)
-{
-	struct json_object	*v;
-
-	v = member(o, path);
-	ck_assert_msg(json_object_is_type(v, json_type_string), "%s is not a "
-	    "string", path);
-	return json_object_get_string(v);
-}
-
-static struct json_object *
-items(struct json_object *o)
-{
-	struct json_object	*a;
-
-	a = member(o, "items");
-	ck_assert(json_object_is_type(a, json_type_array));
-	return a;
-}
-
-static struct json_object *
-item(struct json_object *o, size_t i)
-{
-	return json_object_array_get_idx(items(o), i);
-}
-
-static size_t
-nitems(struct json_object *o)
-{
-	return json_object_array_length(items(o));
-}
-
-/* nextCursor: NULL when the member is null. */
-static const char *
-next_cursor(struct json_object *o)
-{
-	struct json_object	*v;
-
-	v = member(o, "nextCursor");
-	if (json_object_is_type(v, json_type_null))
-		return NULL;
-	ck_assert(json_object_is_type(v, json_type_string));
-	return json_object_get_string(v);
-}
-
-/*
- * Run query through the stack's psql and return its first output line
- * (trimmed; mem_free() it).  The query is written to a file: no shell
- * quoting of SQL.
- */
-static char *
-sql(const char *query)
-{
-	const char	*script, *state;
-	char		 path[] = "/tmp/check_staff.XXXXXX", cmd[4096];
-	char		 line[4096];
-	FILE		*f;
-	int		 fd, n, st;
-	size_t		 len;
-
-	script = getenv("KROW_TEST_STACK");
-	state = getenv("KROW_TEST_STATE");
-	ck_assert_msg(script != NULL && state != NULL,
-	    "KROW_TEST_STACK and KROW_TEST_STATE must be set");
-	ck_assert((fd = mkstemp(path)) != -1);
-	len = strlen(query);
-	ck_assert(write(fd, query, len) == (ssize_t)len);
-	ck_assert(close(fd) == 0);
-	ck_assert(chmod(path, 0644) == 0);
-	n = snprintf(cmd, sizeof(cmd), "'%s' psql '%s' -XqtA -v "
-	    "ON_ERROR_STOP=1 -f '%s'", script, state, path);
-	ck_assert(n > 0 && (size_t)n < sizeof(cmd));
-	fflush(NULL);
-	ck_assert((f = popen(cmd, "r")) != NULL);
-	line[0] = '\0';
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	while (fgets(cmd, sizeof(cmd), f) != NULL)
-		continue;
-	st = pclose(f);
-	unlink(path);
-	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	    "psql failed on: %s", query);
-	len = strlen(line);
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		line[--len] = '\0';
-	return mem_strdup(line);
-}
-
-static long long
-sql_num(const char *query)
-{
-	char		*s, *end;
-	long long	 v;
-
-	s = sql(query);
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	ck_assert_msg(errno == 0 && end != s && *end == '\0',
-	    "not a number: '%s' from %s", s, query);
-	mem_free(s);
-	return v;
-}
 
 /* Index of the item whose member key equals val, or fail. */
 static struct json_object *
@@ -258,9 +59,9 @@ find(struct json_object *o, const char *key, const char *val)
 {
 	size_t	 i;
 
-	for (i = 0; i < nitems(o); i++)
-		if (strcmp(str(item(o, i), key), val) == 0)
-			return item(o, i);
+	for (i = 0; i < api_nitems(o); i++)
+		if (strcmp(api_str(api_item(o, i), key), val) == 0)
+			return api_item(o, i);
 	ck_abort_msg("no item with %s = %s", key, val);
 	return NULL;
 }
@@ -270,8 +71,8 @@ has(struct json_object *o, const char *key, const char *val)
 {
 	size_t	 i;
 
-	for (i = 0; i < nitems(o); i++)
-		if (strcmp(str(item(o, i), key), val) == 0)
+	for (i = 0; i < api_nitems(o); i++)
+		if (strcmp(api_str(api_item(o, i), key), val) == 0)
 			return 1;
 	return 0;
 }
@@ -281,7 +82,7 @@ boolean(struct json_object *o, const char *path)
 {
 	struct json_object	*v;
 
-	v = member(o, path);
+	v = api_member(o, path);
 	ck_assert_msg(json_object_is_type(v, json_type_boolean), "%s is not "
 	    "a boolean: %s", path, json_object_to_json_string(v));
 	return json_object_get_boolean(v);
@@ -290,14 +91,14 @@ boolean(struct json_object *o, const char *path)
 static int
 is_null(struct json_object *o, const char *path)
 {
-	return json_object_is_type(member(o, path), json_type_null);
+	return json_object_is_type(api_member(o, path), json_type_null);
 }
 
 /* Run a statement that answers nothing useful (a fixture change). */
 static void
 exec_sql(const char *query)
 {
-	mem_free(sql(query));
+	mem_free(api_sql(query));
 }
 
 /*
@@ -323,17 +124,17 @@ collect(const char *path, const char *token, int limit, const char *idkey)
 		    strchr(path, '?') != NULL ? "&" : "?", limit);
 		if (cursor != NULL)
 			buf_printf(&url, "&cursor=%s", cursor);
-		get_as(buf_cstr(&url), token, &res);
-		o = json_ok(&res, 200);
-		ck_assert_uint_le(nitems(o), (size_t)limit);
-		for (i = 0; i < nitems(o); i++) {
+		api_get_as(buf_cstr(&url), token, &res);
+		o = api_json_ok(&res, 200);
+		ck_assert_uint_le(api_nitems(o), (size_t)limit);
+		for (i = 0; i < api_nitems(o); i++) {
 			if (ids.len > 0)
 				buf_putc(&ids, ',');
-			buf_puts(&ids, str(item(o, i), idkey));
+			buf_puts(&ids, api_str(api_item(o, i), idkey));
 		}
 		mem_free(cursor);
 		cursor = NULL;
-		if ((cur = next_cursor(o)) != NULL)
+		if ((cur = api_next_cursor(o)) != NULL)
 			cursor = mem_strdup(cur);
 		http_res_free(&res);
 		ck_assert_uint_lt(++pages, 1000);
@@ -353,7 +154,7 @@ same_list(const char *path, const char *token, const char *idkey,
 {
 	char	*want, *got;
 
-	want = sql(query);
+	want = api_sql(query);
 	got = collect(path, token, 1, idkey);
 	ck_assert_msg(strcmp(got, want) == 0, "%s: got [%s], want [%s]", path,
 	    got, want);
@@ -368,8 +169,8 @@ same_list(const char *path, const char *token, const char *idkey,
 static struct json_object *
 get_ok(const char *path, const char *token, struct http_res *res)
 {
-	get_as(path, token, res);
-	return json_ok(res, 200);
+	api_get_as(path, token, res);
+	return api_json_ok(res, 200);
 }
 
 /* The assignments of staff s in a list, as the list's SQL sees them. */
@@ -393,24 +194,24 @@ START_TEST(test_assigned)
 	/* The London lunch of the other business: demo constants. */
 	o = get_ok(Q "shifts/assigned", tok_sam, &res);
 	it = find(o, "assignmentId", ASSIGN("851111"));
-	ck_assert_str_eq(str(it, "status"), "confirmed");
-	ck_assert_str_eq(str(it, "shiftId"), SHIFT("8511"));
-	ck_assert_str_eq(str(it, "hub.timeZone"), "Europe/London");
-	ck_assert_str_eq(str(it, "business.name"), "Other Catering Ltd");
-	ck_assert_str_eq(str(it, "role.roleCode"), "bartender");
-	ck_assert_str_eq(str(it, "localStartTime"), "12:00");
-	ck_assert_str_eq(str(it, "localEndTime"), "17:00");
-	ck_assert_int_eq(num(it, "payRateCents"), 2200);
+	ck_assert_str_eq(api_str(it, "status"), "confirmed");
+	ck_assert_str_eq(api_str(it, "shiftId"), SHIFT("8511"));
+	ck_assert_str_eq(api_str(it, "hub.timeZone"), "Europe/London");
+	ck_assert_str_eq(api_str(it, "business.name"), "Other Catering Ltd");
+	ck_assert_str_eq(api_str(it, "role.roleCode"), "bartender");
+	ck_assert_str_eq(api_str(it, "localStartTime"), "12:00");
+	ck_assert_str_eq(api_str(it, "localEndTime"), "17:00");
+	ck_assert_int_eq(api_num(it, "payRateCents"), 2200);
 	/* 5 hours less a 30-minute break at $22.00 an hour. */
-	ck_assert_int_eq(num(it, "paidMinutes"), 270);
-	ck_assert_int_eq(num(it, "estimatedPayCents"), 9900);
+	ck_assert_int_eq(api_num(it, "paidMinutes"), 270);
+	ck_assert_int_eq(api_num(it, "estimatedPayCents"), 9900);
 	ck_assert(!boolean(it, "crossesMidnight"));
 	ck_assert(is_null(it, "workedMinutes"));
 	http_res_free(&res);
 	/* Luis: the room service shift he confirmed. */
 	o = get_ok(Q "shifts/assigned", tok_luis, &res);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "assignmentId"), ASSIGN("810111"));
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "assignmentId"), ASSIGN("810111"));
 	http_res_free(&res);
 }
 END_TEST
@@ -421,16 +222,16 @@ START_TEST(test_pending)
 	struct json_object	*o;
 
 	o = get_ok(Q "shifts/pending", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "assignmentId"), ASSIGN("806211"));
-	ck_assert_str_eq(str(item(o, 0), "status"), "applied");
-	ck_assert_str_eq(str(item(o, 0), "role.roleCode"), "server");
-	ck_assert(is_null(item(o, 0), "assignedAt"));
-	ck_assert(!is_null(item(o, 0), "appliedAt"));
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "assignmentId"), ASSIGN("806211"));
+	ck_assert_str_eq(api_str(api_item(o, 0), "status"), "applied");
+	ck_assert_str_eq(api_str(api_item(o, 0), "role.roleCode"), "server");
+	ck_assert(is_null(api_item(o, 0), "assignedAt"));
+	ck_assert(!is_null(api_item(o, 0), "appliedAt"));
 	http_res_free(&res);
 	o = get_ok(Q "shifts/pending", tok_luis, &res);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "assignmentId"), ASSIGN("806112"));
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "assignmentId"), ASSIGN("806112"));
 	http_res_free(&res);
 }
 END_TEST
@@ -447,15 +248,15 @@ START_TEST(test_completed)
 	    ASSIGN("802121") "," ASSIGN("801111") "," ASSIGN("811111") "'");
 	o = get_ok(Q "shifts/completed", tok_sam, &res);
 	it = find(o, "assignmentId", ASSIGN("812111"));
-	worked = sql_num("SELECT sum(worked_minutes) FROM time_entries"
+	worked = api_sql_num("SELECT sum(worked_minutes) FROM time_entries"
 	    " WHERE assignment_id = '" ASSIGN("812111") "'");
 	/* In 4 minutes early, out 6 minutes late, no break: 250. */
 	ck_assert_int_eq(worked, 250);
-	ck_assert_int_eq(num(it, "workedMinutes"), worked);
+	ck_assert_int_eq(api_num(it, "workedMinutes"), worked);
 	/* round(250 x 1900 / 60) */
-	ck_assert_int_eq(num(it, "earnedCents"), 7917);
-	ck_assert_str_eq(str(it, "hub.timeZone"), "America/Los_Angeles");
-	ck_assert_str_eq(str(it, "localStartTime"), "10:00");
+	ck_assert_int_eq(api_num(it, "earnedCents"), 7917);
+	ck_assert_str_eq(api_str(it, "hub.timeZone"), "America/Los_Angeles");
+	ck_assert_str_eq(api_str(it, "localStartTime"), "10:00");
 	http_res_free(&res);
 	/* Jordan is still on site: nothing completed yet at Auckland. */
 	same_list(Q "shifts/completed", tok_jordan, "assignmentId",
@@ -474,7 +275,7 @@ START_TEST(test_cancelled_and_declined)
 	struct json_object	*o;
 
 	o = get_ok(Q "shifts/cancelled", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 0);
+	ck_assert_uint_eq(api_nitems(o), 0);
 	http_res_free(&res);
 	exec_sql("INSERT INTO assignments (id, tenant_id, business_id,"
 	    " shift_id, position_id, vendor_id, staff_id, status, applied_at,"
@@ -483,16 +284,16 @@ START_TEST(test_cancelled_and_declined)
 	    "', '" ID("000000080911") "', '" ID("000000000201") "', '" SAM
 	    "', 'declined', now() - interval '1 hour', now())");
 	o = get_ok(Q "shifts/cancelled", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_str_eq(str(item(o, 0), "assignmentId"), ASSIGN("f09111"));
-	ck_assert_str_eq(str(item(o, 0), "status"), "declined");
-	ck_assert(!is_null(item(o, 0), "cancelledAt"));
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "assignmentId"), ASSIGN("f09111"));
+	ck_assert_str_eq(api_str(api_item(o, 0), "status"), "declined");
+	ck_assert(!is_null(api_item(o, 0), "cancelledAt"));
 	http_res_free(&res);
 	o = get_ok(Q "shifts/open", tok_sam, &res);
 	ck_assert(!has(o, "shiftId", SHIFT("8091")));
 	http_res_free(&res);
 	o = get_ok(Q "shifts/" SHIFT("8091"), tok_sam, &res);
-	ck_assert_str_eq(str(o, "myAssignment.status"), "declined");
+	ck_assert_str_eq(api_str(o, "myAssignment.status"), "declined");
 	ck_assert(!boolean(o, "canApply"));
 	http_res_free(&res);
 	exec_sql("DELETE FROM assignments WHERE id = '" ASSIGN("f09111") "'");
@@ -513,13 +314,13 @@ START_TEST(test_open)
 	 * on both its shifts), not the draft, filled or cancelled ones.
 	 */
 	o = get_ok(Q "shifts/open", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 1);
-	it = item(o, 0);
-	ck_assert_str_eq(str(it, "shiftId"), SHIFT("8091"));
-	ck_assert_str_eq(str(it, "positionId"), ID("000000080911"));
-	ck_assert_int_eq(num(it, "openSlots"), 2);
-	ck_assert_int_eq(num(it, "payRateCents"), 2200);
-	ck_assert_str_eq(str(it, "localStartTime"), "17:00");
+	ck_assert_uint_eq(api_nitems(o), 1);
+	it = api_item(o, 0);
+	ck_assert_str_eq(api_str(it, "shiftId"), SHIFT("8091"));
+	ck_assert_str_eq(api_str(it, "positionId"), ID("000000080911"));
+	ck_assert_int_eq(api_num(it, "openSlots"), 2);
+	ck_assert_int_eq(api_num(it, "payRateCents"), 2200);
+	ck_assert_str_eq(api_str(it, "localStartTime"), "17:00");
 	http_res_free(&res);
 	/*
 	 * Luis (no availability given: any time) has applied to 8061: he
@@ -530,7 +331,7 @@ START_TEST(test_open)
 	    "SELECT '" ID("000000080911") "," ID("000000080621") "'");
 	/* Jordan's vendor has no open position. */
 	o = get_ok(Q "shifts/open", tok_jordan, &res);
-	ck_assert_uint_eq(nitems(o), 0);
+	ck_assert_uint_eq(api_nitems(o), 0);
 	http_res_free(&res);
 }
 END_TEST
@@ -546,13 +347,13 @@ START_TEST(test_open_availability)
 	    "', '" ID("000000000001") "', '" SAM "', (now() AT TIME ZONE"
 	    " 'America/New_York')::date + 7, false, 'Sick')");
 	o = get_ok(Q "shifts/open", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 0);
+	ck_assert_uint_eq(api_nitems(o), 0);
 	http_res_free(&res);
-	expect_404(Q "shifts/" SHIFT("8091"), tok_sam);
+	api_expect_404(Q "shifts/" SHIFT("8091"), tok_sam);
 	exec_sql("DELETE FROM staff_availability_exceptions WHERE id = '"
 	    ID("00000000f043") "'");
 	o = get_ok(Q "shifts/open", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 1);
+	ck_assert_uint_eq(api_nitems(o), 1);
 	http_res_free(&res);
 }
 END_TEST
@@ -566,42 +367,42 @@ START_TEST(test_shift_detail)
 	o = get_ok(Q "shifts/" SHIFT("8091"), tok_sam, &res);
 	ck_assert(is_null(o, "myAssignment"));
 	ck_assert(boolean(o, "canApply"));
-	ck_assert_str_eq(str(o, "hub.address.line1"), "120 Park Avenue");
-	ck_assert_str_eq(str(o, "hub.timeZone"), "America/New_York");
-	ck_assert_int_eq(num(o, "hub.geofenceRadiusMeters"), 150);
-	ck_assert_uint_eq(json_object_array_length(member(o,
+	ck_assert_str_eq(api_str(o, "hub.address.line1"), "120 Park Avenue");
+	ck_assert_str_eq(api_str(o, "hub.timeZone"), "America/New_York");
+	ck_assert_int_eq(api_num(o, "hub.geofenceRadiusMeters"), 150);
+	ck_assert_uint_eq(json_object_array_length(api_member(o,
 	    "hub.clockInMethods")), 3);
-	p = member(o, "openPositions");
+	p = api_member(o, "openPositions");
 	ck_assert_uint_eq(json_object_array_length(p), 1);
-	ck_assert_str_eq(str(json_object_array_get_idx(p, 0), "positionId"),
+	ck_assert_str_eq(api_str(json_object_array_get_idx(p, 0), "positionId"),
 	    ID("000000080911"));
 	http_res_free(&res);
 	/* One Sam is assigned to (another business, London). */
 	o = get_ok(Q "shifts/" SHIFT("8511"), tok_sam, &res);
-	ck_assert_str_eq(str(o, "myAssignment.status"), "confirmed");
-	ck_assert_str_eq(str(o, "myAssignment.assignmentId"),
+	ck_assert_str_eq(api_str(o, "myAssignment.status"), "confirmed");
+	ck_assert_str_eq(api_str(o, "myAssignment.assignmentId"),
 	    ASSIGN("851111"));
 	ck_assert(!boolean(o, "canApply"));
-	ck_assert_str_eq(str(o, "hub.address.city"), "London");
+	ck_assert_str_eq(api_str(o, "hub.address.city"), "London");
 	http_res_free(&res);
 	/* Completed work shows its time entry. */
 	o = get_ok(Q "shifts/" SHIFT("8121"), tok_sam, &res);
-	p = member(o, "timeEntries");
+	p = api_member(o, "timeEntries");
 	ck_assert_uint_eq(json_object_array_length(p), 1);
-	ck_assert_int_eq(num(json_object_array_get_idx(p, 0),
+	ck_assert_int_eq(api_num(json_object_array_get_idx(p, 0),
 	    "workedMinutes"), 250);
 	http_res_free(&res);
 	/* Applied to. */
 	o = get_ok(Q "shifts/" SHIFT("8062"), tok_sam, &res);
-	ck_assert_str_eq(str(o, "myAssignment.status"), "applied");
+	ck_assert_str_eq(api_str(o, "myAssignment.status"), "applied");
 	http_res_free(&res);
 	/* Jordan's Auckland shift, Luis's room service, a draft, none. */
-	expect_404(Q "shifts/" SHIFT("8041"), tok_sam);
-	expect_404(Q "shifts/" SHIFT("8101"), tok_sam);
-	expect_404(Q "shifts/" SHIFT("8071"), tok_sam);
-	expect_404(Q "shifts/" MISSING, tok_sam);
-	expect_404(Q "shifts/" SHIFT("8511"), tok_luis);
-	expect_invalid(Q "shifts/not-a-uuid", tok_sam, "shiftId");
+	api_expect_404(Q "shifts/" SHIFT("8041"), tok_sam);
+	api_expect_404(Q "shifts/" SHIFT("8101"), tok_sam);
+	api_expect_404(Q "shifts/" SHIFT("8071"), tok_sam);
+	api_expect_404(Q "shifts/" MISSING, tok_sam);
+	api_expect_404(Q "shifts/" SHIFT("8511"), tok_luis);
+	api_expect_invalid(Q "shifts/not-a-uuid", tok_sam, "shiftId");
 }
 END_TEST
 
@@ -640,15 +441,15 @@ START_TEST(test_time_zone_edges)
 	    "', '" ID("0000000f9111") "', '" ID("000000000201") "', '" SAM
 	    "', 'assigned', now(), now())");
 	o = get_ok(Q "shifts/" SHIFT("f911"), tok_sam, &res);
-	ck_assert_str_eq(str(o, "startsAt"), "2027-04-03T09:00:00Z");
-	ck_assert_str_eq(str(o, "endsAt"), "2027-04-03T18:00:00Z");
-	ck_assert_str_eq(str(o, "localDate"), "2027-04-03");
-	ck_assert_str_eq(str(o, "localStartTime"), "22:00");
-	ck_assert_str_eq(str(o, "localEndTime"), "06:00");
+	ck_assert_str_eq(api_str(o, "startsAt"), "2027-04-03T09:00:00Z");
+	ck_assert_str_eq(api_str(o, "endsAt"), "2027-04-03T18:00:00Z");
+	ck_assert_str_eq(api_str(o, "localDate"), "2027-04-03");
+	ck_assert_str_eq(api_str(o, "localStartTime"), "22:00");
+	ck_assert_str_eq(api_str(o, "localEndTime"), "06:00");
 	ck_assert(boolean(o, "crossesMidnight"));
-	ck_assert_int_eq(num(o, "paidMinutes"), 540);
-	ck_assert_int_eq(num(o, "estimatedPayCents"), 19800);
-	ck_assert_str_eq(str(o, "myAssignment.status"), "assigned");
+	ck_assert_int_eq(api_num(o, "paidMinutes"), 540);
+	ck_assert_int_eq(api_num(o, "estimatedPayCents"), 19800);
+	ck_assert_str_eq(api_str(o, "myAssignment.status"), "assigned");
 	http_res_free(&res);
 	o = get_ok(Q "shifts/assigned", tok_sam, &res);
 	ck_assert(has(o, "assignmentId", ASSIGN("f91111")));
@@ -657,7 +458,7 @@ START_TEST(test_time_zone_edges)
 	    " DELETE FROM shift_positions WHERE id = '" ID("0000000f9111")
 	    "'; DELETE FROM shifts WHERE id = '" SHIFT("f911") "';"
 	    " DELETE FROM orders WHERE id = '" ID("0000000f0901") "'");
-	expect_404(Q "shifts/" SHIFT("f911"), tok_sam);
+	api_expect_404(Q "shifts/" SHIFT("f911"), tok_sam);
 }
 END_TEST
 
@@ -670,31 +471,31 @@ START_TEST(test_clockin_today_ny)
 	struct json_object	*o, *it;
 	long long		 today, open;
 
-	today = sql_num("SELECT count(*) FROM shifts WHERE id = '"
+	today = api_sql_num("SELECT count(*) FROM shifts WHERE id = '"
 	    SHIFT("8101") "' AND starts_at < ((now() AT TIME ZONE"
 	    " 'America/New_York')::date + 1)::timestamp AT TIME ZONE"
 	    " 'America/New_York'");
-	open = sql_num("SELECT count(*) FROM shifts WHERE id = '"
+	open = api_sql_num("SELECT count(*) FROM shifts WHERE id = '"
 	    SHIFT("8101") "' AND now() >= starts_at - interval '30 minutes'"
 	    " AND now() < ends_at");
 	o = get_ok(Q "clock-in/shifts/today", tok_luis, &res);
-	ck_assert_int_eq(num(o, "clockInWindowMinutes"), 30);
-	ck_assert_uint_eq(nitems(o), (size_t)today);
+	ck_assert_int_eq(api_num(o, "clockInWindowMinutes"), 30);
+	ck_assert_uint_eq(api_nitems(o), (size_t)today);
 	if (today == 1) {
-		it = item(o, 0);
-		ck_assert_str_eq(str(it, "assignmentId"), ASSIGN("810111"));
+		it = api_item(o, 0);
+		ck_assert_str_eq(api_str(it, "assignmentId"), ASSIGN("810111"));
 		ck_assert_int_eq(boolean(it, "clockIn.open"), open == 1);
-		ck_assert_uint_eq(json_object_array_length(member(it,
+		ck_assert_uint_eq(json_object_array_length(api_member(it,
 		    "clockIn.methods")), 3);
-		ck_assert_int_eq(num(it, "clockIn.nfc.tagCount"), 2);
-		ck_assert_int_eq(num(it, "clockIn.geofence.radiusMeters"),
+		ck_assert_int_eq(api_num(it, "clockIn.nfc.tagCount"), 2);
+		ck_assert_int_eq(api_num(it, "clockIn.geofence.radiusMeters"),
 		    150);
 		ck_assert(is_null(it, "openTimeEntryId"));
 	}
 	http_res_free(&res);
 	/* Sam works nowhere today. */
 	o = get_ok(Q "clock-in/shifts/today", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 0);
+	ck_assert_uint_eq(api_nitems(o), 0);
 	http_res_free(&res);
 }
 END_TEST
@@ -709,25 +510,25 @@ START_TEST(test_clockin_today_far_zone)
 	struct json_object	*o, *it;
 	char			*today, *cross;
 
-	today = sql("SELECT (now() AT TIME ZONE 'Pacific/Auckland')::date");
-	cross = sql("SELECT ((ends_at - interval '1 microsecond') AT TIME"
+	today = api_sql("SELECT (now() AT TIME ZONE 'Pacific/Auckland')::date");
+	cross = api_sql("SELECT ((ends_at - interval '1 microsecond') AT TIME"
 	    " ZONE 'Pacific/Auckland')::date > (starts_at AT TIME ZONE"
 	    " 'Pacific/Auckland')::date FROM shifts WHERE id = '"
 	    SHIFT("8041") "'");
 	o = get_ok(Q "clock-in/shifts/today", tok_jordan, &res);
-	ck_assert_uint_eq(nitems(o), 1);
-	it = item(o, 0);
-	ck_assert_str_eq(str(it, "assignmentId"), ASSIGN("804111"));
-	ck_assert_str_eq(str(it, "status"), "checked_in");
-	ck_assert_str_eq(str(it, "hubToday"), today);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	it = api_item(o, 0);
+	ck_assert_str_eq(api_str(it, "assignmentId"), ASSIGN("804111"));
+	ck_assert_str_eq(api_str(it, "status"), "checked_in");
+	ck_assert_str_eq(api_str(it, "hubToday"), today);
 	ck_assert_int_eq(boolean(it, "crossesMidnight"), cross[0] == 't');
 	/* Already in: clock-in is not offered again. */
 	ck_assert(!boolean(it, "clockIn.open"));
-	ck_assert_str_eq(str(it, "openTimeEntryId"), ID("00000e804111"));
+	ck_assert_str_eq(api_str(it, "openTimeEntryId"), ID("00000e804111"));
 	/* Auckland takes NFC and geofence, not manual. */
-	ck_assert_uint_eq(json_object_array_length(member(it,
+	ck_assert_uint_eq(json_object_array_length(api_member(it,
 	    "clockIn.methods")), 2);
-	ck_assert_int_eq(num(it, "clockIn.geofence.radiusMeters"), 200);
+	ck_assert_int_eq(api_num(it, "clockIn.geofence.radiusMeters"), 200);
 	http_res_free(&res);
 	mem_free(today);
 	mem_free(cross);
@@ -742,13 +543,13 @@ START_TEST(test_clockin_status)
 
 	o = get_ok(Q "clock-in/status", tok_jordan, &res);
 	ck_assert(boolean(o, "clockedIn"));
-	ck_assert_str_eq(str(o, "timeEntry.timeEntryId"), ID("00000e804111"));
-	ck_assert_str_eq(str(o, "timeEntry.clockInMethod"), "nfc");
-	ck_assert_str_eq(str(o, "timeEntry.hub.timeZone"), "Pacific/Auckland");
-	elapsed = sql_num("SELECT floor(extract(epoch FROM now() -"
+	ck_assert_str_eq(api_str(o, "timeEntry.timeEntryId"), ID("00000e804111"));
+	ck_assert_str_eq(api_str(o, "timeEntry.clockInMethod"), "nfc");
+	ck_assert_str_eq(api_str(o, "timeEntry.hub.timeZone"), "Pacific/Auckland");
+	elapsed = api_sql_num("SELECT floor(extract(epoch FROM now() -"
 	    " clock_in_at) / 60)::integer FROM time_entries WHERE id = '"
 	    ID("00000e804111") "'");
-	ck_assert_int_le(llabs(num(o, "timeEntry.elapsedMinutes") - elapsed),
+	ck_assert_int_le(llabs(api_num(o, "timeEntry.elapsedMinutes") - elapsed),
 	    1);
 	http_res_free(&res);
 	o = get_ok(Q "clock-in/status", tok_sam, &res);
@@ -766,17 +567,17 @@ START_TEST(test_profile_completion)
 	struct json_object	*o, *s, *m;
 
 	o = get_ok(Q "profile-completion", tok_sam, &res);
-	ck_assert_int_eq(num(o, "percentage"), 100);
+	ck_assert_int_eq(api_num(o, "percentage"), 100);
 	ck_assert(boolean(o, "complete"));
-	ck_assert_int_eq(num(o, "requiredSections"), 7);
+	ck_assert_int_eq(api_num(o, "requiredSections"), 7);
 	http_res_free(&res);
 	/* Luis has no profile at all: only his name and phone. */
 	o = get_ok(Q "profile-completion", tok_luis, &res);
-	ck_assert_int_eq(num(o, "percentage"), 0);
+	ck_assert_int_eq(api_num(o, "percentage"), 0);
 	ck_assert(!boolean(o, "complete"));
-	s = json_object_array_get_idx(member(o, "sections"), 0);
-	ck_assert_str_eq(str(s, "section"), "personal_info");
-	m = member(s, "missing");
+	s = json_object_array_get_idx(api_member(o, "sections"), 0);
+	ck_assert_str_eq(api_str(s, "section"), "personal_info");
+	m = api_member(s, "missing");
 	ck_assert_uint_eq(json_object_array_length(m), 3);
 	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(m,
 	    0)), "dateOfBirth");
@@ -786,8 +587,8 @@ START_TEST(test_profile_completion)
 	    " VALUES ('" ID("000000000001") "', '" ID("000000000303")
 	    "', 'hospitality')");
 	o = get_ok(Q "profile-completion", tok_luis, &res);
-	ck_assert_int_eq(num(o, "percentage"), 14);
-	ck_assert_int_eq(num(o, "completedSections"), 1);
+	ck_assert_int_eq(api_num(o, "percentage"), 14);
+	ck_assert_int_eq(api_num(o, "completedSections"), 1);
 	http_res_free(&res);
 	exec_sql("DELETE FROM staff_industries WHERE staff_id = '"
 	    ID("000000000303") "'");
@@ -795,11 +596,11 @@ START_TEST(test_profile_completion)
 	exec_sql("UPDATE staff_documents SET status = 'rejected' WHERE id = '"
 	    ID("000000003012") "'");
 	o = get_ok(Q "profile-completion", tok_sam, &res);
-	ck_assert_int_eq(num(o, "percentage"), 86);
-	s = json_object_array_get_idx(member(o, "sections"), 3);
-	ck_assert_str_eq(str(s, "section"), "documents");
+	ck_assert_int_eq(api_num(o, "percentage"), 86);
+	s = json_object_array_get_idx(api_member(o, "sections"), 3);
+	ck_assert_str_eq(api_str(s, "section"), "documents");
 	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
-	    member(s, "missing"), 0)), "taxForm");
+	    api_member(s, "missing"), 0)), "taxForm");
 	http_res_free(&res);
 	exec_sql("UPDATE staff_documents SET status = 'pending' WHERE id = '"
 	    ID("000000003012") "'");
@@ -823,12 +624,12 @@ START_TEST(test_profile_sections)
 	size_t			 i;
 
 	o = get_ok(Q "profile/sections", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 8);
+	ck_assert_uint_eq(api_nitems(o), 8);
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
 		snprintf(q, sizeof(q), "SELECT count(*) FROM %s WHERE staff_id"
 		    " = '" SAM "'", counts[i][1]);
-		ck_assert_int_eq(num(find(o, "section", counts[i][0]),
-		    "itemCount"), sql_num(q));
+		ck_assert_int_eq(api_num(find(o, "section", counts[i][0]),
+		    "itemCount"), api_sql_num(q));
 		ck_assert(boolean(find(o, "section", counts[i][0]),
 		    "complete"));
 	}
@@ -843,16 +644,16 @@ START_TEST(test_personal_info)
 	struct json_object	*o;
 
 	o = get_ok(Q "profile/personal-info", tok_sam, &res);
-	ck_assert_str_eq(str(o, "staffId"), SAM);
-	ck_assert_str_eq(str(o, "firstName"), "Sam");
-	ck_assert_str_eq(str(o, "phone"), "+15555550100");
-	ck_assert_str_eq(str(o, "dateOfBirth"), "1994-05-17");
-	ck_assert_str_eq(str(o, "address.city"), "Brooklyn");
-	ck_assert_str_eq(str(o, "emergencyContact.name"), "Alex Rivera");
-	ck_assert_str_eq(str(o, "vendor.name"), "Demo Staffing Co");
+	ck_assert_str_eq(api_str(o, "staffId"), SAM);
+	ck_assert_str_eq(api_str(o, "firstName"), "Sam");
+	ck_assert_str_eq(api_str(o, "phone"), "+15555550100");
+	ck_assert_str_eq(api_str(o, "dateOfBirth"), "1994-05-17");
+	ck_assert_str_eq(api_str(o, "address.city"), "Brooklyn");
+	ck_assert_str_eq(api_str(o, "emergencyContact.name"), "Alex Rivera");
+	ck_assert_str_eq(api_str(o, "vendor.name"), "Demo Staffing Co");
 	http_res_free(&res);
 	o = get_ok(Q "profile/personal-info", tok_luis, &res);
-	ck_assert_str_eq(str(o, "lastName"), "Ortega");
+	ck_assert_str_eq(api_str(o, "lastName"), "Ortega");
 	ck_assert(is_null(o, "dateOfBirth"));
 	ck_assert(is_null(o, "emergencyContact"));
 	http_res_free(&res);
@@ -866,53 +667,53 @@ START_TEST(test_profile_lists)
 	long long		 days;
 
 	o = get_ok(Q "profile/industries", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 2);
-	ck_assert_int_eq(num(find(o, "industry", "hospitality"),
+	ck_assert_uint_eq(api_nitems(o), 2);
+	ck_assert_int_eq(api_num(find(o, "industry", "hospitality"),
 	    "yearsExperience"), 8);
 	http_res_free(&res);
 	o = get_ok(Q "profile/skills", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 3);
-	ck_assert_str_eq(str(find(o, "skill", "mixology"), "level"),
+	ck_assert_uint_eq(api_nitems(o), 3);
+	ck_assert_str_eq(api_str(find(o, "skill", "mixology"), "level"),
 	    "expert");
-	ck_assert_uint_eq(json_object_array_length(member(o, "roles")), 3);
+	ck_assert_uint_eq(json_object_array_length(api_member(o, "roles")), 3);
 	http_res_free(&res);
 	o = get_ok(Q "profile/documents", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 2);
-	ck_assert_str_eq(str(find(o, "docType", "id_card"),
+	ck_assert_uint_eq(api_nitems(o), 2);
+	ck_assert_str_eq(api_str(find(o, "docType", "id_card"),
 	    "verificationStatus"), "verified");
-	ck_assert_str_eq(str(find(o, "docType", "tax_form"),
+	ck_assert_str_eq(api_str(find(o, "docType", "tax_form"),
 	    "verificationStatus"), "pending");
 	http_res_free(&res);
 	o = get_ok(Q "profile/certificates", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 3);
+	ck_assert_uint_eq(api_nitems(o), 3);
 	c = find(o, "name", "Food Handler");
-	days = sql_num("SELECT expires_on - (now() AT TIME ZONE 'UTC')::date"
+	days = api_sql_num("SELECT expires_on - (now() AT TIME ZONE 'UTC')::date"
 	    " FROM staff_certificates WHERE id = '" ID("000000003022") "'");
-	ck_assert_int_eq(num(c, "daysUntilExpiry"), days);
-	ck_assert_str_eq(str(c, "expiryStatus"),
+	ck_assert_int_eq(api_num(c, "daysUntilExpiry"), days);
+	ck_assert_str_eq(api_str(c, "expiryStatus"),
 	    days < 0 ? "expired" : days <= 30 ? "expiring" : "valid");
-	ck_assert_str_eq(str(find(o, "name", "First Aid"), "expiryStatus"),
+	ck_assert_str_eq(api_str(find(o, "name", "First Aid"), "expiryStatus"),
 	    "expired");
-	ck_assert_str_eq(str(find(o, "name", "Responsible Alcohol Service"),
+	ck_assert_str_eq(api_str(find(o, "name", "Responsible Alcohol Service"),
 	    "expiryStatus"), "valid");
 	http_res_free(&res);
 	o = get_ok(Q "profile/bank-accounts", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 2);
-	ck_assert_str_eq(str(item(o, 0), "last4"), "4321");
-	ck_assert_str_eq(str(item(o, 0), "maskedNumber"), "****4321");
-	ck_assert_str_eq(str(item(o, 0), "bankName"), "Hudson Community Bank");
-	ck_assert(boolean(item(o, 0), "isDefault"));
+	ck_assert_uint_eq(api_nitems(o), 2);
+	ck_assert_str_eq(api_str(api_item(o, 0), "last4"), "4321");
+	ck_assert_str_eq(api_str(api_item(o, 0), "maskedNumber"), "****4321");
+	ck_assert_str_eq(api_str(api_item(o, 0), "bankName"), "Hudson Community Bank");
+	ck_assert(boolean(api_item(o, 0), "isDefault"));
 	/* The provider's token never leaves the database. */
 	ck_assert_ptr_null(strstr(res.body, "tok_demo"));
 	http_res_free(&res);
 	o = get_ok(Q "profile/benefits", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 3);
-	ck_assert_str_eq(str(find(o, "benefit", "retirement"), "status"),
+	ck_assert_uint_eq(api_nitems(o), 3);
+	ck_assert_str_eq(api_str(find(o, "benefit", "retirement"), "status"),
 	    "eligible");
 	http_res_free(&res);
 	/* Luis has none of them. */
 	o = get_ok(Q "profile/bank-accounts", tok_luis, &res);
-	ck_assert_uint_eq(nitems(o), 0);
+	ck_assert_uint_eq(api_nitems(o), 0);
 	http_res_free(&res);
 }
 END_TEST
@@ -938,27 +739,27 @@ START_TEST(test_payments_summary)
 	struct json_object	*o;
 
 	o = get_ok(Q "payments/summary", tok_sam, &res);
-	ck_assert_int_eq(num(o, "thisPeriod.earnedCents"),
-	    sql_num(EARNED_SQL(MONDAY, MONDAY " + 6")));
-	ck_assert_int_eq(num(o, "lastPeriod.earnedCents"),
-	    sql_num(EARNED_SQL(MONDAY " - 7", MONDAY " - 1")));
-	ck_assert_int_eq(num(o, "yearToDate.earnedCents"),
-	    sql_num(EARNED_SQL("date_trunc('year', now() AT TIME ZONE"
+	ck_assert_int_eq(api_num(o, "thisPeriod.earnedCents"),
+	    api_sql_num(EARNED_SQL(MONDAY, MONDAY " + 6")));
+	ck_assert_int_eq(api_num(o, "lastPeriod.earnedCents"),
+	    api_sql_num(EARNED_SQL(MONDAY " - 7", MONDAY " - 1")));
+	ck_assert_int_eq(api_num(o, "yearToDate.earnedCents"),
+	    api_sql_num(EARNED_SQL("date_trunc('year', now() AT TIME ZONE"
 	    " 'UTC')::date", "(now() AT TIME ZONE 'UTC')::date")));
-	ck_assert_int_eq(num(o, "pendingCents"), sql_num("SELECT"
+	ck_assert_int_eq(api_num(o, "pendingCents"), api_sql_num("SELECT"
 	    " coalesce(sum(net_cents), 0) FROM staff_payments WHERE staff_id"
 	    " = '" SAM "' AND status IN ('pending', 'processing')"));
-	ck_assert_int_eq(num(o, "paidCents"), sql_num("SELECT"
+	ck_assert_int_eq(api_num(o, "paidCents"), api_sql_num("SELECT"
 	    " coalesce(sum(net_cents), 0) FROM staff_payments WHERE staff_id"
 	    " = '" SAM "' AND status = 'paid'"));
 	/* The San Francisco lunch yesterday is not invoiced nor paid yet:
 	 * round(250 x 1900 / 60). */
-	ck_assert_int_eq(num(o, "unpaidWorkCents"), 7917);
-	ck_assert_str_eq(str(o, "currency"), "USD");
+	ck_assert_int_eq(api_num(o, "unpaidWorkCents"), 7917);
+	ck_assert_str_eq(api_str(o, "currency"), "USD");
 	http_res_free(&res);
 	/* Luis worked (the brunch): paid or pending, never negative. */
 	o = get_ok(Q "payments/summary", tok_luis, &res);
-	ck_assert_int_ge(num(o, "paidCents") + num(o, "pendingCents"), 0);
+	ck_assert_int_ge(api_num(o, "paidCents") + api_num(o, "pendingCents"), 0);
 	http_res_free(&res);
 }
 END_TEST
@@ -977,10 +778,10 @@ START_TEST(test_payments_history)
 	    "paymentId");
 	mem_free(paid);
 	o = get_ok(Q "payments/history?status=paid", tok_sam, &res);
-	ck_assert_int_eq((long long)nitems(o), sql_num("SELECT count(*) FROM"
+	ck_assert_int_eq((long long)api_nitems(o), api_sql_num("SELECT count(*) FROM"
 	    " staff_payments WHERE staff_id = '" SAM "' AND status = 'paid'"));
-	ck_assert_str_eq(str(item(o, 0), "status"), "paid");
-	ck_assert_str_eq(str(item(o, 0), "bankAccount.last4"), "4321");
+	ck_assert_str_eq(api_str(api_item(o, 0), "status"), "paid");
+	ck_assert_str_eq(api_str(api_item(o, 0), "bankAccount.last4"), "4321");
 	ck_assert_ptr_null(strstr(res.body, "tok_demo"));
 	http_res_free(&res);
 }
@@ -994,33 +795,33 @@ START_TEST(test_payments_chart)
 	long long		 sum = 0;
 	size_t			 i;
 
-	from = sql("SELECT (now() AT TIME ZONE 'UTC')::date - 40");
-	to = sql("SELECT (now() AT TIME ZONE 'UTC')::date");
+	from = api_sql("SELECT (now() AT TIME ZONE 'UTC')::date - 40");
+	to = api_sql("SELECT (now() AT TIME ZONE 'UTC')::date");
 	snprintf(path, sizeof(path), Q "payments/chart?from=%s&to=%s", from,
 	    to);
 	o = get_ok(path, tok_sam, &res);
-	ck_assert_str_eq(str(o, "bucket"), "week");
+	ck_assert_str_eq(api_str(o, "bucket"), "week");
 	/* Every week of the range, worked or not. */
-	ck_assert_int_eq((long long)nitems(o), sql_num("SELECT count(*) FROM"
+	ck_assert_int_eq((long long)api_nitems(o), api_sql_num("SELECT count(*) FROM"
 	    " generate_series(date_trunc('week', (now() AT TIME ZONE 'UTC')"
 	    "::date - 40), (now() AT TIME ZONE 'UTC')::date, '1 week')"));
-	for (i = 0; i < nitems(o); i++)
-		sum += num(item(o, i), "earnedCents");
-	ck_assert_int_eq(sum, num(o, "totalCents"));
-	ck_assert_int_eq(sum, sql_num(EARNED_SQL(
+	for (i = 0; i < api_nitems(o); i++)
+		sum += api_num(api_item(o, i), "earnedCents");
+	ck_assert_int_eq(sum, api_num(o, "totalCents"));
+	ck_assert_int_eq(sum, api_sql_num(EARNED_SQL(
 	    "(now() AT TIME ZONE 'UTC')::date - 40",
 	    "(now() AT TIME ZONE 'UTC')::date")));
 	http_res_free(&res);
 	o = get_ok(Q "payments/chart?bucket=month&from=2026-01-01"
 	    "&to=2026-12-31", tok_sam, &res);
-	ck_assert_uint_eq(nitems(o), 12);
-	ck_assert_str_eq(str(item(o, 1), "periodEnd"), "2026-02-28");
+	ck_assert_uint_eq(api_nitems(o), 12);
+	ck_assert_str_eq(api_str(api_item(o, 1), "periodEnd"), "2026-02-28");
 	http_res_free(&res);
 	/* Luis earned nothing in January: a zero, not a gap. */
 	o = get_ok(Q "payments/chart?bucket=month&from=2026-01-01"
 	    "&to=2026-01-31", tok_luis, &res);
-	ck_assert_uint_eq(nitems(o), 1);
-	ck_assert_int_eq(num(item(o, 0), "earnedCents"), 0);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_int_eq(api_num(api_item(o, 0), "earnedCents"), 0);
 	http_res_free(&res);
 	mem_free(from);
 	mem_free(to);
@@ -1037,25 +838,25 @@ START_TEST(test_dashboard)
 	size_t			 i;
 	int			 expired = 0, expiring = 0;
 
-	next = sql(MINE_SQL(SAM, "a.status IN ('assigned', 'confirmed',"
+	next = api_sql(MINE_SQL(SAM, "a.status IN ('assigned', 'confirmed',"
 	    " 'checked_in') AND s.status <> 'cancelled' AND o.status <>"
 	    " 'cancelled' AND s.ends_at > now()", "s.starts_at, a.id")
 	    " GROUP BY s.starts_at, a.id ORDER BY s.starts_at, a.id LIMIT 1");
 	o = get_ok(Q "dashboard", tok_sam, &res);
-	ck_assert_str_eq(str(o, "nextShift.assignmentId"), next);
-	ck_assert_int_eq(num(o, "openShifts.count"), 1);
-	ck_assert_int_eq(num(o, "profile.percentage"), 100);
-	ck_assert_int_eq(num(o, "earnings.earnedCents"),
-	    sql_num(EARNED_SQL(MONDAY, MONDAY " + 6")));
-	a = member(o, "attention");
+	ck_assert_str_eq(api_str(o, "nextShift.assignmentId"), next);
+	ck_assert_int_eq(api_num(o, "openShifts.count"), 1);
+	ck_assert_int_eq(api_num(o, "profile.percentage"), 100);
+	ck_assert_int_eq(api_num(o, "earnings.earnedCents"),
+	    api_sql_num(EARNED_SQL(MONDAY, MONDAY " + 6")));
+	a = api_member(o, "attention");
 	for (i = 0; i < json_object_array_length(a); i++) {
-		if (strcmp(str(json_object_array_get_idx(a, i), "item"),
+		if (strcmp(api_str(json_object_array_get_idx(a, i), "item"),
 		    "First Aid") == 0)
-			expired += strcmp(str(json_object_array_get_idx(a, i),
+			expired += strcmp(api_str(json_object_array_get_idx(a, i),
 			    "kind"), "certificate_expired") == 0;
-		if (strcmp(str(json_object_array_get_idx(a, i), "item"),
+		if (strcmp(api_str(json_object_array_get_idx(a, i), "item"),
 		    "Food Handler") == 0)
-			expiring += strcmp(str(json_object_array_get_idx(a,
+			expiring += strcmp(api_str(json_object_array_get_idx(a,
 			    i), "kind"), "certificate_expiring") == 0;
 	}
 	ck_assert_int_eq(expired, 1);
@@ -1064,10 +865,10 @@ START_TEST(test_dashboard)
 	mem_free(next);
 	/* Luis: every required section is missing something. */
 	o = get_ok(Q "dashboard", tok_luis, &res);
-	ck_assert_int_eq(num(o, "profile.percentage"), 0);
-	ck_assert_uint_ge(json_object_array_length(member(o, "attention")),
+	ck_assert_int_eq(api_num(o, "profile.percentage"), 0);
+	ck_assert_uint_ge(json_object_array_length(api_member(o, "attention")),
 	    7);
-	ck_assert_int_eq(num(o, "openShifts.count"), 2);
+	ck_assert_int_eq(api_num(o, "openShifts.count"), 2);
 	http_res_free(&res);
 }
 END_TEST
@@ -1079,34 +880,34 @@ START_TEST(test_availability)
 	char			*day, path[256];
 
 	/* The extra evening seven days from today (New York). */
-	day = sql("SELECT (now() AT TIME ZONE 'America/New_York')::date + 7");
+	day = api_sql("SELECT (now() AT TIME ZONE 'America/New_York')::date + 7");
 	snprintf(path, sizeof(path), Q "availability?from=%s&to=%s", day,
 	    day);
 	o = get_ok(path, tok_sam, &res);
-	ck_assert_str_eq(str(o, "timeZone"), "America/New_York");
-	ck_assert_uint_eq(json_object_array_length(member(o, "weekly")), 6);
-	d = json_object_array_get_idx(member(o, "days"), 0);
-	ck_assert_str_eq(str(d, "date"), day);
-	ck_assert_str_eq(str(d, "source"), "exception");
+	ck_assert_str_eq(api_str(o, "timeZone"), "America/New_York");
+	ck_assert_uint_eq(json_object_array_length(api_member(o, "weekly")), 6);
+	d = json_object_array_get_idx(api_member(o, "days"), 0);
+	ck_assert_str_eq(api_str(d, "date"), day);
+	ck_assert_str_eq(api_str(d, "source"), "exception");
 	ck_assert(boolean(d, "available"));
-	ck_assert_str_eq(str(json_object_array_get_idx(member(d, "windows"),
+	ck_assert_str_eq(api_str(json_object_array_get_idx(api_member(d, "windows"),
 	    0), "endTime"), "23:30");
-	ck_assert_uint_eq(json_object_array_length(member(o, "exceptions")),
+	ck_assert_uint_eq(json_object_array_length(api_member(o, "exceptions")),
 	    1);
 	http_res_free(&res);
 	/* Default: two weeks from today. */
 	o = get_ok(Q "availability", tok_sam, &res);
-	ck_assert_uint_eq(json_object_array_length(member(o, "days")), 14);
+	ck_assert_uint_eq(json_object_array_length(api_member(o, "days")), 14);
 	http_res_free(&res);
 	/* Sundays are not in Sam's week: 2026-11-29 is a Sunday. */
 	o = get_ok(Q "availability?from=2026-11-29&to=2026-11-30", tok_sam,
 	    &res);
-	d = member(o, "days");
+	d = api_member(o, "days");
 	ck_assert(!boolean(json_object_array_get_idx(d, 0), "available"));
 	ck_assert(boolean(json_object_array_get_idx(d, 1), "available"));
 	http_res_free(&res);
 	o = get_ok(Q "availability", tok_luis, &res);
-	ck_assert_str_eq(str(json_object_array_get_idx(member(o, "days"), 0),
+	ck_assert_str_eq(api_str(json_object_array_get_idx(api_member(o, "days"), 0),
 	    "source"), "none");
 	http_res_free(&res);
 	mem_free(day);
@@ -1141,11 +942,11 @@ START_TEST(test_client_and_admin_forbidden)
 {
 	struct http_res	 res;
 
-	get_as(staff_paths[_i], tok_owner, &res);
-	envelope(&res, 403, "FORBIDDEN", NULL);
+	api_get_as(staff_paths[_i], tok_owner, &res);
+	api_envelope(&res, 403, "FORBIDDEN", NULL);
 	http_res_free(&res);
-	get_as(staff_paths[_i], tok_admin, &res);
-	envelope(&res, 403, "FORBIDDEN", NULL);
+	api_get_as(staff_paths[_i], tok_admin, &res);
+	api_envelope(&res, 403, "FORBIDDEN", NULL);
 	http_res_free(&res);
 }
 END_TEST
@@ -1172,7 +973,7 @@ static const char *const bad_paths[][2] = {
 
 START_TEST(test_bad_parameters)
 {
-	expect_invalid(bad_paths[_i][0], tok_sam, bad_paths[_i][1]);
+	api_expect_invalid(bad_paths[_i][0], tok_sam, bad_paths[_i][1]);
 }
 END_TEST
 
@@ -1184,14 +985,14 @@ START_TEST(test_cursor_of_other_list)
 	char			 path[2048];
 
 	o = get_ok(Q "shifts/completed?limit=1", tok_sam, &res);
-	ck_assert_ptr_nonnull(next_cursor(o));
+	ck_assert_ptr_nonnull(api_next_cursor(o));
 	snprintf(path, sizeof(path), Q "shifts/completed?limit=1&cursor=%s",
-	    next_cursor(o));
+	    api_next_cursor(o));
 	http_res_free(&res);
 	o = get_ok(path, tok_sam, &res);
-	ck_assert_str_eq(str(item(o, 0), "assignmentId"), ASSIGN("852111"));
+	ck_assert_str_eq(api_str(api_item(o, 0), "assignmentId"), ASSIGN("852111"));
 	http_res_free(&res);
-	expect_invalid(Q "shifts/completed?cursor=WyJ4Il0", tok_sam,
+	api_expect_invalid(Q "shifts/completed?cursor=WyJ4Il0", tok_sam,
 	    "cursor");
 }
 END_TEST

@@ -1,0 +1,239 @@
+/*
+ * api: Check assertions shared by the integration suites that read the
+ * API (t/check_client.c, t/check_staff.c): requests as a token, JSON
+ * members by path, the error envelope, lists and cursors, and SQL run
+ * through the stack's psql for independently computed expectations.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "mem.h"
+#include "uuid.h"
+#include "http.h"
+#include "api.h"
+
+void
+api_req_ok(int rc)
+{
+	ck_assert_msg(rc == 0, "no HTTP answer (is the stack running?)");
+}
+
+void
+api_get_as(const char *path, const char *token, struct http_res *res)
+{
+	const char	*h[2];
+	char		 auth[20000];
+
+	ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
+	h[0] = auth;
+	h[1] = NULL;
+	api_req_ok(http_do("GET", path, h, NULL, res));
+}
+
+/* A JSON answer with status; returns the parsed body. */
+struct json_object *
+api_json_ok(struct http_res *res, long status)
+{
+	char	 v[256];
+
+	ck_assert_msg(res->status == status, "status %ld, want %ld: %.2000s",
+	    res->status, status, res->body);
+	ck_assert_ptr_nonnull(http_header(res, "Content-Type", v, sizeof(v)));
+	ck_assert_int_eq(strncmp(v, "application/json", 16), 0);
+	ck_assert_ptr_nonnull(http_header(res, "X-Request-Id", v, sizeof(v)));
+	ck_assert(uuid_valid(v));
+	ck_assert_msg(http_json(res) != NULL, "not JSON: %s", res->body);
+	return http_json(res);
+}
+
+/* The error envelope with code, and (field not NULL) details naming it. */
+void
+api_envelope(struct http_res *res, long status, const char *code,
+    const char *field)
+{
+	struct json_object	*o, *v, *d;
+
+	o = api_json_ok(res, status);
+	ck_assert_int_eq(json_object_object_length(o), 4);
+	ck_assert(json_object_object_get_ex(o, "code", &v));
+	ck_assert_str_eq(json_object_get_string(v), code);
+	ck_assert(json_object_object_get_ex(o, "requestId", &v));
+	ck_assert(uuid_valid(json_object_get_string(v)));
+	ck_assert(json_object_object_get_ex(o, "details", &d));
+	if (field != NULL)
+		ck_assert_msg(json_object_object_get_ex(d, field, NULL),
+		    "details do not name %s: %s", field, res->body);
+}
+
+/* GET path as token; expect 400 VALIDATION_ERROR naming field. */
+void
+api_expect_invalid(const char *path, const char *token, const char *field)
+{
+	struct http_res	 res;
+
+	api_get_as(path, token, &res);
+	api_envelope(&res, 400, "VALIDATION_ERROR", field);
+	http_res_free(&res);
+}
+
+void
+api_expect_404(const char *path, const char *token)
+{
+	struct http_res	 res;
+
+	api_get_as(path, token, &res);
+	api_envelope(&res, 404, "NOT_FOUND", NULL);
+	http_res_free(&res);
+}
+
+/* Member at a dotted path ("totals.needed"); fails the test if absent. */
+struct json_object *
+api_member(struct json_object *o, const char *path)
+{
+	struct json_object	*c;
+	char			 key[128];
+	const char		*p, *dot;
+	size_t			 n;
+
+	for (p = path; ; p = dot + 1) {
+		if ((dot = strchr(p, '.')) == NULL)
+			dot = p + strlen(p);
+		n = (size_t)(dot - p);
+		ck_assert(n > 0 && n < sizeof(key));
+		memcpy(key, p, n);
+		key[n] = '\0';
+		ck_assert_msg(json_object_is_type(o, json_type_object) &&
+		    json_object_object_get_ex(o, key, &c), "no %s in %s",
+		    path, json_object_to_json_string(o));
+		o = c;
+		if (*dot == '\0')
+			return o;
+	}
+}
+
+long long
+api_num(struct json_object *o, const char *path)
+{
+	struct json_object	*v;
+
+	v = api_member(o, path);
+	ck_assert_msg(json_object_is_type(v, json_type_int), "%s is not an "
+	    "integer: %s", path, json_object_to_json_string(v));
+	return json_object_get_int64(v);
+}
+
+const char *
+api_str(struct json_object *o, const char *path)
+{
+	struct json_object	*v;
+
+	v = api_member(o, path);
+	ck_assert_msg(json_object_is_type(v, json_type_string), "%s is not a "
+	    "string", path);
+	return json_object_get_string(v);
+}
+
+struct json_object *
+api_items(struct json_object *o)
+{
+	struct json_object	*a;
+
+	a = api_member(o, "items");
+	ck_assert(json_object_is_type(a, json_type_array));
+	return a;
+}
+
+struct json_object *
+api_item(struct json_object *o, size_t i)
+{
+	return json_object_array_get_idx(api_items(o), i);
+}
+
+size_t
+api_nitems(struct json_object *o)
+{
+	return json_object_array_length(api_items(o));
+}
+
+/* nextCursor: NULL when the member is null. */
+const char *
+api_next_cursor(struct json_object *o)
+{
+	struct json_object	*v;
+
+	v = api_member(o, "nextCursor");
+	if (json_object_is_type(v, json_type_null))
+		return NULL;
+	ck_assert(json_object_is_type(v, json_type_string));
+	return json_object_get_string(v);
+}
+
+/*
+ * Run query through the stack's psql and return its first output line
+ * (trimmed; mem_free() it).  The query is written to a file: no shell
+ * quoting of SQL.
+ */
+char *
+api_sql(const char *query)
+{
+	const char	*script, *state;
+	char		 path[] = "/tmp/krow-api-sql.XXXXXX", cmd[4096];
+	char		 line[4096];
+	FILE		*f;
+	int		 fd, n, st;
+	size_t		 len;
+
+	script = getenv("KROW_TEST_STACK");
+	state = getenv("KROW_TEST_STATE");
+	ck_assert_msg(script != NULL && state != NULL,
+	    "KROW_TEST_STACK and KROW_TEST_STATE must be set");
+	ck_assert((fd = mkstemp(path)) != -1);
+	len = strlen(query);
+	ck_assert(write(fd, query, len) == (ssize_t)len);
+	ck_assert(close(fd) == 0);
+	ck_assert(chmod(path, 0644) == 0);
+	n = snprintf(cmd, sizeof(cmd), "'%s' psql '%s' -XqtA -v "
+	    "ON_ERROR_STOP=1 -f '%s'", script, state, path);
+	ck_assert(n > 0 && (size_t)n < sizeof(cmd));
+	fflush(NULL);
+	ck_assert((f = popen(cmd, "r")) != NULL);
+	line[0] = '\0';
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	while (fgets(cmd, sizeof(cmd), f) != NULL)
+		continue;
+	st = pclose(f);
+	unlink(path);
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "psql failed on: %s", query);
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	return mem_strdup(line);
+}
+
+long long
+api_sql_num(const char *query)
+{
+	char		*s, *end;
+	long long	 v;
+
+	s = api_sql(query);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	ck_assert_msg(errno == 0 && end != s && *end == '\0',
+	    "not a number: '%s' from %s", s, query);
+	mem_free(s);
+	return v;
+}

@@ -1,0 +1,43 @@
+/*
+ * api: Check assertions shared by the integration suites that read the
+ * API (see api.c).  Every function fails the running test on a mismatch.
+ */
+#ifndef KROW_T_API_H
+#define KROW_T_API_H
+
+#include <stddef.h>
+
+struct http_res;
+struct json_object;
+
+/* The request got an HTTP answer at all. */
+void		 api_req_ok(int rc);
+/* GET path with "Authorization: Bearer token" (token may be NULL). */
+void		 api_get_as(const char *path, const char *token,
+		    struct http_res *res);
+/* The answer has status and a JSON body; the parsed body (borrowed). */
+struct json_object *api_json_ok(struct http_res *res, long status);
+/* The answer is the error envelope with status and code (and, when field
+ * is not NULL, details naming field). */
+void		 api_envelope(struct http_res *res, long status,
+		    const char *code, const char *field);
+/* GET path answers 400 VALIDATION_ERROR naming field. */
+void		 api_expect_invalid(const char *path, const char *token,
+		    const char *field);
+/* GET path answers 404 NOT_FOUND. */
+void		 api_expect_404(const char *path, const char *token);
+/* The member at a dotted path ("a.b.0.c"); fails when missing. */
+struct json_object *api_member(struct json_object *o, const char *path);
+long long	 api_num(struct json_object *o, const char *path);
+const char	*api_str(struct json_object *o, const char *path);
+/* A list answer's items array, one item, their count, its nextCursor. */
+struct json_object *api_items(struct json_object *o);
+struct json_object *api_item(struct json_object *o, size_t i);
+size_t		 api_nitems(struct json_object *o);
+const char	*api_next_cursor(struct json_object *o);
+/* The first output line of query run through the stack's psql
+ * (mem_free() it), or that line as a number. */
+char		*api_sql(const char *query);
+long long	 api_sql_num(const char *query);
+
+#endif

@@ -103,6 +103,11 @@ static const struct conf_def defs[CONF__MAX] = {
 	[CONF_AUTH_CACHE_SECONDS] = INT("auth_cache_seconds", "5", 0, 60,
 	    "seconds a worker may reuse a verified token and user lookup "
 	    "(0: no cache)"),
+	[CONF_AUTH_GATEWAY_CACHE_SECONDS] = INT("auth_gateway_cache_seconds",
+	    "1", 0, 5, "seconds nginx may reuse krow-auth's acceptance of a "
+	    "token for the same method and path (0: ask every time); a "
+	    "sign-out or a disabled user takes up to this plus 1 s to reach "
+	    "routes already seen with the token"),
 	[CONF_AUTH_MAX_FAILURES] = INT("auth_max_failures", "10", 1, 1000,
 	    "wrong passwords or codes in a row before an account or phone "
 	    "is locked"),

@@ -36,6 +36,7 @@ enum conf_key {
 	CONF_POOL_QUERY,
 	CONF_AUTH_OLD_KEY_FILES,	/* retired keys that still verify */
 	CONF_AUTH_CACHE_SECONDS,	/* per-process verify cache lifetime */
+	CONF_AUTH_GATEWAY_CACHE_SECONDS, /* nginx's reuse of an accepted check */
 	CONF_AUTH_MAX_FAILURES,		/* wrong passwords/codes before a lock */
 	CONF_AUTH_LOCK_SECONDS,		/* how long a lock lasts */
 	CONF_AUTH_REFRESH_TTL,		/* seconds a refresh token lives */

@@ -41,6 +41,28 @@ api_get_as(const char *path, const char *token, struct http_res *res)
 	api_req_ok(http_do("GET", path, h, NULL, res));
 }
 
+/* Command method path as token with Idempotency-Key key and body. */
+void
+api_cmd(const char *method, const char *path, const char *token,
+    const char *key, const char *body, struct http_res *res)
+{
+	const char	*h[4];
+	char		 auth[20000], k[600];
+	size_t		 n = 0;
+
+	ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
+	h[n++] = auth;
+	if (key != NULL) {
+		ck_assert_int_lt(snprintf(k, sizeof(k), "Idempotency-Key: %s",
+		    key), (int)sizeof(k));
+		h[n++] = k;
+	}
+	if (body != NULL)
+		h[n++] = "Content-Type: application/json";
+	h[n] = NULL;
+	api_req_ok(http_do(method, path, h, body, res));
+}
+
 /* A JSON answer with status; returns the parsed body. */
 struct json_object *
 api_json_ok(struct http_res *res, long status)

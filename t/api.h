@@ -15,6 +15,10 @@ void		 api_req_ok(int rc);
 /* GET path with "Authorization: Bearer token" (token may be NULL). */
 void		 api_get_as(const char *path, const char *token,
 		    struct http_res *res);
+/* A command: method path as token, with "Idempotency-Key: key" (key may
+ * be NULL) and, when body is not NULL, a JSON body. */
+void		 api_cmd(const char *method, const char *path, const char *token,
+		    const char *key, const char *body, struct http_res *res);
 /* The answer has status and a JSON body; the parsed body (borrowed). */
 struct json_object *api_json_ok(struct http_res *res, long status);
 /* The answer is the error envelope with status and code (and, when field

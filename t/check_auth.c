@@ -75,6 +75,16 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Seconds since the epoch, as the programs' clocks read. */
+static double
+wall_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /*
  * The stack's settings as its programs read them ($KROW_TEST_STATE/
  * etc/krow.conf with the KROW_* environment on top).  Loaded anew by each
@@ -621,7 +631,9 @@ db_count(const char *sql, const char *p1, const char *p2)
 
 /*
  * After a change that must stop token on path (with status want and
- * envelope code), at t0: it stops within auth_cache_seconds + 1 s, and
+ * envelope code), at t0: it stops within the longer of auth_cache_seconds
+ * and nginx's auth_gateway_cache_seconds + 1 (an entry lives to the end
+ * of its last second), plus 1 s, and
  * then stays stopped for 20 requests in a row (on every worker).  Until
  * it stops, the answer is 200, or transient (when not 0: e.g. the pool's
  * 404 for a user gone while a worker's cache still knows the token).
@@ -636,6 +648,8 @@ assert_refused_within_cache(const char *path, const char *token, double t0,
 	int		 i;
 
 	cache = conf_num(CONF_AUTH_CACHE_SECONDS);
+	if (conf_num(CONF_AUTH_GATEWAY_CACHE_SECONDS) + 1 > cache)
+		cache = conf_num(CONF_AUTH_GATEWAY_CACHE_SECONDS) + 1;
 	limit = (double)cache + 1.0;
 	for (;;) {
 		get_as(path, token, &res);
@@ -646,7 +660,7 @@ assert_refused_within_cache(const char *path, const char *token, double t0,
 		    res.status == transient), "%s: status %ld: %s", path,
 		    res.status, res.body);
 		ck_assert_msg(t <= limit, "%s still accepted the token %.1f s "
-		    "after the change (auth_cache_seconds = %lld)", path, t,
+		    "after the change (cache window %lld s)", path, t,
 		    cache);
 		http_res_free(&res);
 		nap(100);
@@ -1413,29 +1427,172 @@ END_TEST
  * The configuration test case changes settings; its unchecked fixture
  * (run by the parent, whatever the tests did) puts self sign-up back.
  */
-static char	*saved_tenant;
+static char	*saved_tenant, *saved_gateway, *saved_skew;
 
 static void
 config_setup(void)
 {
 	saved_tenant = conf_string(CONF_AUTH_SELF_SIGNUP_TENANT);
+	saved_gateway = conf_string(CONF_AUTH_GATEWAY_CACHE_SECONDS);
+	saved_skew = conf_string(CONF_AUTH_CLOCK_SKEW);
+}
+
+/* Put setting key back to *saved (then freed) when it changed. */
+static int
+restore(enum conf_key k, const char *key, char **saved)
+{
+	char	*now;
+	int	 changed = 0;
+
+	if (*saved == NULL)
+		return 0;
+	now = conf_string(k);
+	if (strcmp(now, *saved) != 0) {
+		if (stack_run("set", key, *saved) != 0)
+			fprintf(stderr, "check_auth: cannot restore %s\n", key);
+		changed = 1;
+	}
+	mem_free(now);
+	mem_free(*saved);
+	*saved = NULL;
+	return changed;
 }
 
 static void
 config_teardown(void)
 {
-	char	*now;
+	int	 changed = 0;
 
-	now = conf_string(CONF_AUTH_SELF_SIGNUP_TENANT);
-	if (saved_tenant != NULL && strcmp(now, saved_tenant) != 0 &&
-	    (stack_run("set", "auth_self_signup_tenant", saved_tenant) != 0 ||
-	    stack_run("restart-pool", "auth", NULL) != 0))
-		fprintf(stderr, "check_auth: cannot restore "
-		    "auth_self_signup_tenant\n");
-	mem_free(now);
-	mem_free(saved_tenant);
-	saved_tenant = NULL;
+	changed |= restore(CONF_AUTH_SELF_SIGNUP_TENANT,
+	    "auth_self_signup_tenant", &saved_tenant);
+	changed |= restore(CONF_AUTH_GATEWAY_CACHE_SECONDS,
+	    "auth_gateway_cache_seconds", &saved_gateway);
+	changed |= restore(CONF_AUTH_CLOCK_SKEW, "auth_clock_skew",
+	    &saved_skew);
+	if (changed && stack_run("restart-pool", "auth", NULL) != 0)
+		fprintf(stderr, "check_auth: cannot restart the auth pool\n");
 }
+
+/*
+ * How many of the n request ids in ids krow-auth logged: the token
+ * checks that reached it rather than nginx's gateway cache.
+ */
+static int
+auth_logged(char ids[][64], int n)
+{
+	FILE		*f;
+	char		 path[1024], line[4096];
+	const char	*state;
+	int		 i, seen[64] = { 0 }, count = 0;
+
+	ck_assert_int_le(n, 64);
+	state = getenv("KROW_TEST_STATE");
+	ck_assert_msg(state != NULL, "KROW_TEST_STATE is not set");
+	ck_assert_int_lt(snprintf(path, sizeof(path), "%s/log/auth.log",
+	    state), (int)sizeof(path));
+	nap(300);	/* the last lines written */
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strstr(line, "\"route\":\"/_auth/verify\"") == NULL)
+			continue;
+		for (i = 0; i < n; i++)
+			if (!seen[i] && strstr(line, ids[i]) != NULL)
+				seen[i] = 1, count++;
+	}
+	fclose(f);
+	return count;
+}
+
+/* n requests to path with tok, all 200; their request ids into ids. */
+static void
+burst(const char *path, const char *tok, char ids[][64], int n)
+{
+	struct http_res	 res;
+	int		 i;
+
+	for (i = 0; i < n; i++) {
+		get_as(path, tok, &res);
+		ck_assert_msg(res.status == 200, "status %ld: %s", res.status,
+		    res.body);
+		ck_assert_ptr_nonnull(http_header(&res, "X-Request-Id",
+		    ids[i], 64));
+		http_res_free(&res);
+	}
+}
+
+/*
+ * nginx reuses krow-auth's acceptance of a token for the same route
+ * (auth_gateway_cache_seconds): a burst of requests asks krow-auth a
+ * few times, not every time; with the setting at 0, every time.
+ */
+START_TEST(test_gateway_cache)
+{
+	char	 ids[20][64];
+	char	*tok;
+	int	 asked;
+
+	tok = http_mint("demo-owner", -1, 3600, 0);
+	ck_assert_ptr_nonnull(tok);
+	burst("/query/client/session", tok, ids, 20);
+	asked = auth_logged(ids, 20);
+	ck_assert_msg(asked >= 1 && asked <= 10, "krow-auth was asked %d "
+	    "times for 20 requests with one token", asked);
+	mem_free(tok);
+
+	set_and_restart("auth_gateway_cache_seconds", "0");
+	tok = http_mint("demo-owner", -2, 3600, 0);
+	ck_assert_ptr_nonnull(tok);
+	burst("/query/client/session", tok, ids, 20);
+	ck_assert_int_eq(auth_logged(ids, 20), 20);
+	mem_free(tok);
+}
+END_TEST
+
+/*
+ * Neither cache outlives a token: with no clock skew allowed, a token
+ * used over and over is accepted until its exp and refused from then
+ * on, on every request.
+ */
+START_TEST(test_caches_stop_at_exp)
+{
+	struct http_res	 res;
+	long long	 exp;
+	double		 t0, t1;
+	char		*tok;
+	int		 ok = 0, refused = 0;
+
+	set_and_restart("auth_clock_skew", "0");
+	for (;;) {
+		exp = (long long)time(NULL) + 3;
+		tok = http_mint("demo-owner", 0, 3, 0);
+		ck_assert_ptr_nonnull(tok);
+		if ((long long)time(NULL) + 3 == exp)
+			break;
+		mem_free(tok);	/* a second began in between */
+	}
+	for (;;) {
+		t0 = wall_s();
+		get_as("/query/client/session", tok, &res);
+		t1 = wall_s();
+		if (t0 >= (double)exp + 0.05) {
+			assert_envelope(&res, 401, "TOKEN_EXPIRED");
+			refused++;
+		} else if (t1 < (double)exp - 0.05) {
+			ck_assert_msg(res.status == 200, "status %ld before exp: "
+			    "%s", res.status, res.body);
+			ok++;
+		}
+		http_res_free(&res);
+		if (t0 > (double)exp + 1.5)
+			break;
+		nap(20);
+	}
+	ck_assert_int_gt(ok, 10);
+	ck_assert_int_gt(refused, 10);
+	mem_free(tok);
+}
+END_TEST
 
 START_TEST(test_self_signup_off)
 {
@@ -1623,6 +1780,8 @@ auth_suite(void)
 	tc = tcase(s, "configuration", 120);
 	tcase_add_unchecked_fixture(tc, config_setup, config_teardown);
 	tcase_add_test(tc, test_self_signup_off);
+	tcase_add_test(tc, test_gateway_cache);
+	tcase_add_test(tc, test_caches_stop_at_exp);
 	tcase_add_test(tc, test_key_rotation);
 	return s;
 }

@@ -77,7 +77,8 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* auth_cache_seconds of the stack (file and environment). */
+/* The cache window of the stack (file and environment): the longer of
+ * auth_cache_seconds and auth_gateway_cache_seconds + 1. */
 static long long
 cache_seconds(void)
 {
@@ -94,6 +95,9 @@ cache_seconds(void)
 	ck_assert_msg(conf_load(&cf, path, err, sizeof(err)) == 0, "%s",
 	    err);
 	v = conf_int(cf, CONF_AUTH_CACHE_SECONDS);
+	/* nginx's entries live to the end of their last second. */
+	if (conf_int(cf, CONF_AUTH_GATEWAY_CACHE_SECONDS) + 1 > v)
+		v = conf_int(cf, CONF_AUTH_GATEWAY_CACHE_SECONDS) + 1;
 	conf_free(cf);
 	return v;
 }

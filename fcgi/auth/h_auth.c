@@ -78,6 +78,7 @@ struct auth_state {
 	const char		*signup_tenant;	/* slug; "" = off */
 	const char		*signup_vendor;	/* uuid; "": none */
 	const char		*test_numbers;	/* "+1555...:123456 ..." */
+	long long		 gateway_secs;	/* X-Accel-Expires at most */
 	struct vcache		*cache;
 };
 
@@ -259,6 +260,7 @@ auth_init(const struct conf *conf, void **state)
 	st->signup_tenant = conf_str(conf, CONF_AUTH_SELF_SIGNUP_TENANT);
 	st->signup_vendor = conf_str(conf, CONF_AUTH_SELF_SIGNUP_VENDOR);
 	st->test_numbers = conf_str(conf, CONF_AUTH_TEST_PHONE_NUMBERS);
+	st->gateway_secs = conf_int(conf, CONF_AUTH_GATEWAY_CACHE_SECONDS);
 	if (*st->signup_vendor != '\0' && !uuid_valid(st->signup_vendor)) {
 		log_msg(LOGLV_ERROR, "auth_self_signup_vendor is not a UUID",
 		    "\"%s\"", st->signup_vendor);
@@ -274,9 +276,9 @@ auth_init(const struct conf *conf, void **state)
 	if (st->cache == NULL)
 		goto fail;
 	log_msg(LOGLV_INFO, "identity provider started", "auth_provider = %s, "
-	    "verify cache %lld s, revocations %s", st->prov->name, secs,
-	    vcache_shared(st->cache) ? "shared by the host's processes" :
-	    "seen by this process only");
+	    "verify cache %lld s, gateway cache %lld s, revocations %s",
+	    st->prov->name, secs, st->gateway_secs, vcache_shared(st->cache) ?
+	    "shared by the host's processes" : "seen by this process only");
 	*state = st;
 	return 0;
 fail:
@@ -1117,7 +1119,7 @@ bearer(const struct req *r, size_t *len)
 /*
  * Check the request's bearer token and load its user, from the verify
  * cache when it knows the token (the strings then live in *hit).  ERR_OK
- * with *id filled; else the error, its message recorded with req_fail():
+ * with *id filled and hit->exp_ms the token's exp either way; else the error, its message recorded with req_fail():
  * ERR_UNAUTH (no token, a bad one, no such user), ERR_TOKEN_EXPIRED,
  * ERR_DISABLED (user or tenant not active), ERR_TOKEN_REVOKED (signed in
  * before a sign-out), ERR_UPSTREAM or ERR_DB.
@@ -1172,6 +1174,7 @@ bearer_user(struct req *r, struct ident *id, struct vcache_val *hit)
 	if (keyed)
 		(void)vcache_put(st->cache, key, cl.sub, gen, cl.exp, now,
 		    id->f, IDF__MAX);
+	hit->exp_ms = cl.exp * 1000;
 	return ERR_OK;
 }
 
@@ -1381,6 +1384,31 @@ uri_allows(struct req *r, const struct ident *id)
 	return ERR_OK;
 }
 
+/*
+ * Let nginx reuse this acceptance (X-Accel-Expires, seconds: the
+ * /_auth location caches it per token, method and path) for at most
+ * auth_gateway_cache_seconds, and never past the token's exp: nginx
+ * keeps an entry until the end of the second it expires in, hence the
+ * second taken off.  Nothing when that leaves less than a second.
+ */
+static void
+gateway_expires(struct req *r, long long exp_ms)
+{
+	const struct auth_state	*st = r->app;
+	long long		 n;
+	char			 v[24];
+
+	if (st->gateway_secs <= 0)
+		return;
+	n = (exp_ms - now_ms()) / 1000 - 1;
+	if (n > st->gateway_secs)
+		n = st->gateway_secs;
+	if (n < 1)
+		return;
+	if (snprintf(v, sizeof(v), "%lld", n) > 0)
+		resp_header(r->resp, "X-Accel-Expires", v);
+}
+
 /* Add header name: v when v is set. */
 static void
 header_opt(struct req *r, const char *name, const char *v)
@@ -1415,6 +1443,7 @@ h_verify(struct req *r)
 	header_opt(r, "X-Krow-Business-Id", id.f[IDF_BUSINESS_ID]);
 	header_opt(r, "X-Krow-Staff-Id", id.f[IDF_STAFF_ID]);
 	header_opt(r, "X-Krow-Role", id.f[IDF_ROLE]);
+	gateway_expires(r, hit.exp_ms);
 out:
 	if (rc != ERR_OK) {
 		resp_error(r->resp, (enum err)rc, r->err_message,

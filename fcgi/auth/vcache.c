@@ -229,6 +229,7 @@ vcache_get(struct vcache *c, const unsigned char *key, long long now_ms,
 			return 0;
 		}
 		memcpy(out->data, e->data, e->datalen);
+		out->exp_ms = e->exp_ms;
 		for (j = 0; j < VCACHE_NFIELDS; j++)
 			out->f[j] = e->off[j] == 0 ? NULL :
 			    out->data + e->off[j] - 1;

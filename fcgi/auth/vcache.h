@@ -38,6 +38,7 @@ struct vcache;
 /* What a hit gives: the strings (NULL when absent) point into data. */
 struct vcache_val {
 	const char	*f[VCACHE_NFIELDS];
+	long long	 exp_ms;	/* the token's exp */
 	char		 data[VCACHE_DATAMAX];
 };
 

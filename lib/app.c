@@ -333,6 +333,9 @@ serve(const struct app *app, const struct conf *conf, struct db *db,
 	arena = arena_new(0);
 	rc = 0;
 	log_msg(LOGLV_INFO, "started", "version %s", PACKAGE_VERSION);
+	if (idem_bypassed)
+		log_msg(LOGLV_WARN, "Idempotency-Key store bypassed",
+		    "a --enable-idempotency-bypass build: for benchmarks only");
 
 	for (;;) {
 		sigprocmask(SIG_SETMASK, &oldset, NULL);

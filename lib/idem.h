@@ -4,9 +4,12 @@
  * loop as
  *
  *	idem_begin()	key check, fingerprint, BEGIN, advisory lock,
- *			replay / 422 / 409, else an in_flight row
+ *			replay / 422 / 409
  *	handler		its writes and its audit row, in that transaction
  *	idem_finish()	the response stored with the effect, COMMIT
+ *
+ * (five round trips besides the handler's: BEGIN, lock, lookup, store,
+ * COMMIT).
  *
  * Scope: user + method + route pattern + key.  Fingerprint: SHA-256 of
  * the route's path parameters and the canonical JSON of the body (object
@@ -30,6 +33,12 @@
  * transaction.  5xx are never stored: the key is free again.  Keys expire
  * after the TTL; expired rows are purged a few at a time by idem_begin().
  *
+ * configure --enable-idempotency-bypass (KROW_IDEM_BYPASS) builds a
+ * benchmark variant that only checks the header and runs the command in
+ * its transaction: no lock, no lookup, nothing stored, so a retried
+ * command runs twice.  It exists to measure what the layer costs
+ * (contrib/bench/commands); the programs warn at start-up when built so.
+ *
  * A program with ROUTE_IDEMPOTENT routes must begin its statement table
  * with IDEM_STMTS (indices 0 .. IDEM_STMT__MAX - 1), and its handlers
  * must neither begin nor end transactions.
@@ -51,25 +60,26 @@ struct router_params;
 #define IDEM_RETRY_AFTER	"1"	/* seconds, on 409 in progress */
 
 enum idem_stmt {
-	IDEM_STMT_PURGE,	/* delete a batch of expired keys */
 	IDEM_STMT_LOCK,		/* $1 scope text: 't' when locked */
 	IDEM_STMT_GET,		/* $1 user $2 method $3 route $4 key */
 	IDEM_STMT_DROP,		/* delete the expired row of a key */
-	IDEM_STMT_START,	/* + $5 tenant $6 fp $7 ttl hours */
-	IDEM_STMT_DONE,		/* + $5 status $6 body */
 	IDEM_STMT_STORE,	/* + $5 tenant $6 fp $7 ttl $8 status $9 body */
 	IDEM_STMT__MAX
 };
 
-/* The statements above, as designated initialisers of a statement table. */
+/*
+ * The statements above, as designated initialisers of a statement table.
+ * The lock statement also purges a batch of expired keys (rows another
+ * transaction is purging are skipped).
+ */
 #define IDEM_STMTS \
-	[IDEM_STMT_PURGE] = \
-	    "DELETE FROM idempotency_keys WHERE (user_id, method, route, key)" \
-	    " IN (SELECT user_id, method, route, key FROM idempotency_keys" \
-	    " WHERE expires_at < now() ORDER BY expires_at" \
-	    " LIMIT " IDEM_PURGE_BATCH " FOR UPDATE SKIP LOCKED)", \
 	[IDEM_STMT_LOCK] = \
-	    "SELECT pg_try_advisory_xact_lock(hashtextextended($1::text, 0))", \
+	    "WITH purge AS (DELETE FROM idempotency_keys" \
+	    " WHERE (user_id, method, route, key) IN (SELECT user_id, method," \
+	    " route, key FROM idempotency_keys WHERE expires_at < now()" \
+	    " ORDER BY expires_at LIMIT " IDEM_PURGE_BATCH \
+	    " FOR UPDATE SKIP LOCKED))" \
+	    " SELECT pg_try_advisory_xact_lock(hashtextextended($1::text, 0))", \
 	[IDEM_STMT_GET] = \
 	    "SELECT fingerprint, state, status, body, expires_at > now()" \
 	    " FROM idempotency_keys WHERE user_id = $1::uuid" \
@@ -78,17 +88,6 @@ enum idem_stmt {
 	    "DELETE FROM idempotency_keys WHERE user_id = $1::uuid" \
 	    " AND method = $2::text AND route = $3::text AND key = $4::text" \
 	    " AND expires_at <= now()", \
-	[IDEM_STMT_START] = \
-	    "INSERT INTO idempotency_keys (user_id, method, route, key," \
-	    " tenant_id, fingerprint, state, expires_at) VALUES ($1::uuid," \
-	    " $2::text, $3::text, $4::text, $5::uuid, $6::text, 'in_flight'," \
-	    " now() + make_interval(hours => $7::integer))", \
-	[IDEM_STMT_DONE] = \
-	    "UPDATE idempotency_keys SET state = 'done'," \
-	    " status = $5::integer, body = $6::text" \
-	    " WHERE user_id = $1::uuid AND method = $2::text" \
-	    " AND route = $3::text AND key = $4::text" \
-	    " AND state = 'in_flight'", \
 	[IDEM_STMT_STORE] = \
 	    "INSERT INTO idempotency_keys (user_id, method, route, key," \
 	    " tenant_id, fingerprint, state, status, body, expires_at)" \
@@ -108,8 +107,11 @@ struct idem {
 	const char	*key;
 	const char	*scope;		/* lock text: user method route key */
 	char		 fp[IDEM_FPLEN + 1];
-	int		 active;	/* transaction open, row in_flight */
+	int		 active;	/* transaction open, key locked */
 };
+
+/* 1 in a --enable-idempotency-bypass build (see above), else 0. */
+extern const int	idem_bypassed;
 
 /* 1 when s is a valid key: 1..255 bytes, each printable ASCII (0x20..0x7e). */
 int	idem_key_valid(const char *s);
@@ -132,7 +134,7 @@ int	idem_fingerprint(const struct router_params *, const char *body,
 /*
  * Start the idempotent request r (its route is matched, identity and
  * content type checked).  On IDEM_RUN a transaction is open and holds
- * the lock and an in_flight row: the handler runs inside it.  On
+ * the key's lock: the handler runs inside it.  On
  * IDEM_ANSWERED r->resp is set: 400 IDEMPOTENCY_KEY_REQUIRED, the body's
  * 400/413, 422 IDEMPOTENCY_KEY_REUSED, 409 IDEMPOTENCY_IN_PROGRESS (with
  * Retry-After), 503/500 when the database fails, or the replayed answer;

@@ -411,6 +411,32 @@ claims(struct buf *b, const struct mint_conf *mc, const char *sub,
 	    iat, exp, iat);
 }
 
+/* See http.h. */
+long long
+http_gateway_window(void)
+{
+	struct conf	*cf = NULL;
+	const char	*state;
+	char		 path[1024], err[512];
+	long long	 v;
+	int		 n;
+
+	if ((state = getenv("KROW_TEST_STATE")) == NULL || *state == '\0') {
+		fprintf(stderr, "http: KROW_TEST_STATE is not set\n");
+		return 0;
+	}
+	n = snprintf(path, sizeof(path), "%s/etc/krow.conf", state);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return 0;
+	if (conf_load(&cf, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "http: %s\n", err);
+		return 0;
+	}
+	v = conf_int(cf, CONF_AUTH_GATEWAY_CACHE_SECONDS);
+	conf_free(cf);
+	return v > 0 ? v + 1 : 0;
+}
+
 /* Mint a token as krow-auth does; see http.h. */
 char *
 http_mint(const char *sub, long long iat_off, long long exp_off,

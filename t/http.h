@@ -71,6 +71,14 @@ char	*http_sign_in(const char *email, const char *password,
  * does not fit. */
 char	*http_bearer(char *dst, size_t dstlen, const char *token);
 
+/*
+ * Seconds after a sign-out during which nginx may still accept a token
+ * on a route it was used on: auth_gateway_cache_seconds of the stack
+ * ($KROW_TEST_STATE/etc/krow.conf and the environment) plus the second
+ * an entry lives on; 0 when it cannot be read (reason on stderr).
+ */
+long long	 http_gateway_window(void);
+
 /* How http_mint() forges a token. */
 #define HTTP_MINT_OTHER_KEY	0x01	/* signed by a fresh, unknown key */
 #define HTTP_MINT_TAMPER	0x02	/* payload changed after signing */

@@ -252,7 +252,6 @@ idem_begin(struct req *r, struct idem *idem)
 	struct db_rows	*rows;
 	const char	*p[7], *key, *status, *body;
 	enum err	 e;
-	int		 got;
 	long		 st;
 	char		*end;
 
@@ -299,34 +298,38 @@ idem_begin(struct req *r, struct idem *idem)
 		db_failed(r, e);
 		return IDEM_ANSWERED;
 	}
-	if ((got = lock_key(r, idem, &e)) == -1)
+	p[0] = idem->scope;
+	p[1] = r->id.user_id;
+	p[2] = r->method;
+	p[3] = r->route->pattern;
+	p[4] = key;
+	if ((e = db_exec(r->db, r->arena, IDEM_STMT_BEGIN, 5, p, &rows)) !=
+	    ERR_OK)
 		goto fail;
-	if (got == 0) {
+	if (rows->nrows != 1 || rows->ncols != 5 ||
+	    db_get(rows, 0, 0) == NULL) {
+		e = ERR_DB;
+		goto fail;
+	}
+	if (strcmp(db_get(rows, 0, 0), "t") != 0) {
+		/* Another transaction holds the key. */
 		(void)db_rollback(r->db);
 		in_progress(r);
 		return IDEM_ANSWERED;
 	}
-
-	p[0] = r->id.user_id;
-	p[1] = r->method;
-	p[2] = r->route->pattern;
-	p[3] = key;
-	if ((e = db_exec(r->db, r->arena, IDEM_STMT_GET, 4, p, &rows)) !=
-	    ERR_OK)
-		goto fail;
-	if (rows->nrows == 1 && db_get(rows, 0, 4) != NULL &&
-	    strcmp(db_get(rows, 0, 4), "t") == 0) {
+	if (db_get(rows, 0, 1) != NULL) {
 		/* A live key: same payload or not, running or done. */
 		(void)db_rollback(r->db);
-		if (strcmp(db_get(rows, 0, 0), idem->fp) != 0) {
+		if (strcmp(db_get(rows, 0, 1), idem->fp) != 0) {
 			resp_error(r->resp, ERR_IDEM_REUSED, "this "
 			    "Idempotency-Key was used with another request",
 			    NULL, r->request_id);
 			return IDEM_ANSWERED;
 		}
-		status = db_get(rows, 0, 2);
-		body = db_get(rows, 0, 3);
-		if (strcmp(db_get(rows, 0, 1), "done") != 0 ||
+		status = db_get(rows, 0, 3);
+		body = db_get(rows, 0, 4);
+		if (db_get(rows, 0, 2) == NULL ||
+		    strcmp(db_get(rows, 0, 2), "done") != 0 ||
 		    status == NULL || body == NULL) {
 			in_progress(r);
 			return IDEM_ANSWERED;
@@ -341,9 +344,6 @@ idem_begin(struct req *r, struct idem *idem)
 		resp_header(r->resp, "Idempotent-Replayed", "true");
 		return IDEM_ANSWERED;
 	}
-	if (rows->nrows == 1 && (e = db_exec(r->db, NULL, IDEM_STMT_DROP, 4,
-	    p, NULL)) != ERR_OK)
-		goto fail;
 	idem->active = 1;
 	return IDEM_RUN;
 

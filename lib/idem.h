@@ -8,7 +8,8 @@
  *	handler		its writes and its audit row, in that transaction
  *	idem_finish()	the response stored with the effect, COMMIT
  *
- * (five round trips besides the handler's: BEGIN, lock, lookup, store,
+ * (four round trips besides the handler's: BEGIN, krow_idem_begin()
+ * (purge, lock, lookup: sql/migrations/0010_idem_begin.sql), store,
  * COMMIT).
  *
  * Scope: user + method + route pattern + key.  Fingerprint: SHA-256 of
@@ -60,34 +61,22 @@ struct router_params;
 #define IDEM_RETRY_AFTER	"1"	/* seconds, on 409 in progress */
 
 enum idem_stmt {
+	IDEM_STMT_BEGIN,	/* $1 scope $2 user $3 method $4 route $5 key:
+				 * purge, lock, the live row (0010_idem_begin) */
 	IDEM_STMT_LOCK,		/* $1 scope text: 't' when locked */
-	IDEM_STMT_GET,		/* $1 user $2 method $3 route $4 key */
-	IDEM_STMT_DROP,		/* delete the expired row of a key */
-	IDEM_STMT_STORE,	/* + $5 tenant $6 fp $7 ttl $8 status $9 body */
+	IDEM_STMT_STORE,	/* $1 user $2 method $3 route $4 key $5 tenant
+				 * $6 fp $7 ttl $8 status $9 body */
 	IDEM_STMT__MAX
 };
 
-/*
- * The statements above, as designated initialisers of a statement table.
- * The lock statement also purges a batch of expired keys (rows another
- * transaction is purging are skipped).
- */
+/* The statements above, as designated initialisers of a statement table. */
 #define IDEM_STMTS \
+	[IDEM_STMT_BEGIN] = \
+	    "SELECT locked, fingerprint, state, status, body" \
+	    " FROM krow_idem_begin($1::text, $2::uuid, $3::text, $4::text," \
+	    " $5::text, " IDEM_PURGE_BATCH ")", \
 	[IDEM_STMT_LOCK] = \
-	    "WITH purge AS (DELETE FROM idempotency_keys" \
-	    " WHERE (user_id, method, route, key) IN (SELECT user_id, method," \
-	    " route, key FROM idempotency_keys WHERE expires_at < now()" \
-	    " ORDER BY expires_at LIMIT " IDEM_PURGE_BATCH \
-	    " FOR UPDATE SKIP LOCKED))" \
-	    " SELECT pg_try_advisory_xact_lock(hashtextextended($1::text, 0))", \
-	[IDEM_STMT_GET] = \
-	    "SELECT fingerprint, state, status, body, expires_at > now()" \
-	    " FROM idempotency_keys WHERE user_id = $1::uuid" \
-	    " AND method = $2::text AND route = $3::text AND key = $4::text", \
-	[IDEM_STMT_DROP] = \
-	    "DELETE FROM idempotency_keys WHERE user_id = $1::uuid" \
-	    " AND method = $2::text AND route = $3::text AND key = $4::text" \
-	    " AND expires_at <= now()", \
+	    "SELECT pg_try_advisory_xact_lock(hashtextextended($1::text, 0))", \
 	[IDEM_STMT_STORE] = \
 	    "INSERT INTO idempotency_keys (user_id, method, route, key," \
 	    " tenant_id, fingerprint, state, status, body, expires_at)" \

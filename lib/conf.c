@@ -93,8 +93,10 @@ static const struct conf_def defs[CONF__MAX] = {
 	    "krow-auth worker processes"),
 	[CONF_POOL_CORE] = INT("pool_core", "2", 1, 256,
 	    "krow-core worker processes"),
-	[CONF_POOL_COMMAND] = INT("pool_command", "2", 1, 256,
-	    "krow-command worker processes"),
+	[CONF_POOL_COMMAND] = INT("pool_command", "4", 1, 256,
+	    "krow-command worker processes (commands mostly wait for their "
+	    "commit to reach the disk: more workers than cores let commits "
+	    "share a flush)"),
 	[CONF_POOL_QUERY] = INT("pool_query", "2", 1, 256,
 	    "krow-query worker processes"),
 	[CONF_AUTH_OLD_KEY_FILES] = STR("auth_old_key_files", "",

@@ -108,6 +108,54 @@ resp_json(struct resp *resp, int status, struct json_object *obj)
 	return ERR_OK;
 }
 
+/* Set status and the body body[0..len) (copied) of media type ctype. */
+void
+resp_body(struct resp *resp, int status, const char *ctype,
+    const char *body, size_t len)
+{
+	resp->status = status;
+	resp->ctype = ctype;
+	buf_reset(&resp->body);
+	buf_append(&resp->body, body, len);
+}
+
+/*
+ * One CSV text field (RFC 4180), defused for spreadsheets: the leading
+ * characters that start a formula (OWASP "CSV injection": = + - @, tab
+ * and carriage return) get a single quote in front, which spreadsheets
+ * show as text; the quote goes inside the quotes when the field is
+ * quoted.
+ */
+void
+resp_csv_text(struct buf *b, const char *s, size_t len)
+{
+	size_t	 i, n;
+	int	 quote, defuse;
+
+	quote = 0;
+	for (i = 0; i < len && !quote; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' ||
+		    s[i] == '\n')
+			quote = 1;
+	defuse = len > 0 && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+	if (quote)
+		buf_putc(b, '"');
+	if (defuse)
+		buf_putc(b, '\'');
+	for (i = 0; i < len; i += n) {
+		if (s[i] == '"') {
+			buf_append(b, "\"\"", 2);
+			n = 1;
+			continue;
+		}
+		for (n = 0; i + n < len && s[i + n] != '"'; n++)
+			continue;
+		buf_append(b, s + i, n);
+	}
+	if (quote)
+		buf_putc(b, '"');
+}
+
 /*
  * Replace status, headers and body with the error envelope of e.  message
  * NULL uses err_str(e); details (not consumed) NULL gives {}; request_id

@@ -32,6 +32,21 @@ void	resp_json_raw(struct resp *, int status, const char *json, size_t len);
 /* Set status and serialize obj (json-c, not consumed) as the body. */
 int	resp_json(struct resp *, int status, struct json_object *obj);
 /*
+ * Set status and a body of any media type: ctype (e.g. "text/csv;
+ * charset=utf-8") must outlive the response (a static string); the body
+ * is copied from body[0..len).
+ */
+void	resp_body(struct resp *, int status, const char *ctype,
+	    const char *body, size_t len);
+/*
+ * Append s[0..len) to b as one text field of an RFC 4180 CSV record:
+ * quoted (inner quotes doubled) when it holds a comma, a quote, CR or
+ * LF; a field starting with = + - @ TAB or CR, which a spreadsheet would
+ * run as a formula, gets a single quote first.  Separators and the CRLF
+ * that ends a record are the caller's.
+ */
+void	resp_csv_text(struct buf *b, const char *s, size_t len);
+/*
  * Replace whatever was set with the error envelope of the brief:
  *   {"code":"…","message":"…","details":{…},"requestId":"…"}
  * message NULL uses err_str(e); details NULL gives {} (not consumed).

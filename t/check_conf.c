@@ -130,7 +130,7 @@ START_TEST(load_defaults)
 	ck_assert_str_eq(conf_str(c, CONF_CORS_ORIGINS), "");
 	ck_assert_int_eq(conf_int(c, CONF_POOL_AUTH), 2);
 	ck_assert_int_eq(conf_int(c, CONF_POOL_CORE), 2);
-	ck_assert_int_eq(conf_int(c, CONF_POOL_COMMAND), 2);
+	ck_assert_int_eq(conf_int(c, CONF_POOL_COMMAND), 4);
 	ck_assert_int_eq(conf_int(c, CONF_POOL_QUERY), 2);
 	conf_free(c);
 }

@@ -209,6 +209,95 @@ START_TEST(t_json_raw_replaces_body)
 }
 END_TEST
 
+/* ---- resp_body ---- */
+
+START_TEST(t_body_any_type_sent)
+{
+	char	 s[] = "a,b\r\n1,2\r\n";
+
+	resp_json_raw(&resp, 200, "{}", 2);
+	resp_body(&resp, 200, "text/csv; charset=utf-8", s, strlen(s));
+	s[0] = 'X';
+	ck_assert_str_eq(resp.ctype, "text/csv; charset=utf-8");
+	ck_assert_int_eq(resp_send(&resp, &sink.s, "r"), 0);
+	ck_assert_str_eq(sink_text(&sink),
+	    "Status: 200 OK\r\n"
+	    "Content-Type: text/csv; charset=utf-8\r\n"
+	    "Content-Length: 10\r\n"
+	    "X-Request-Id: r\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "\r\n"
+	    "a,b\r\n1,2\r\n");
+}
+END_TEST
+
+START_TEST(t_body_error_replaces)
+{
+	resp_body(&resp, 200, "text/csv; charset=utf-8", "a\r\n", 3);
+	resp_error(&resp, ERR_INVAL, NULL, NULL, "r");
+	ck_assert_str_eq(resp.ctype, "application/json");
+	ck_assert_int_eq(resp.status, 400);
+}
+END_TEST
+
+/* ---- resp_csv_text ---- */
+
+/* The field that resp_csv_text() makes of s. */
+static const char *
+csv(const char *s, size_t len)
+{
+	buf_reset(&resp.body);
+	resp_csv_text(&resp.body, s, len);
+	return buf_cstr(&resp.body);
+}
+
+START_TEST(t_csv_plain)
+{
+	ck_assert_str_eq(csv("Sam Rivera", 10), "Sam Rivera");
+	ck_assert_str_eq(csv("", 0), "");
+	ck_assert_str_eq(csv("caf\xc3\xa9 'x'", 9), "caf\xc3\xa9 'x'");
+}
+END_TEST
+
+START_TEST(t_csv_quoted)
+{
+	ck_assert_str_eq(csv("a,b", 3), "\"a,b\"");
+	ck_assert_str_eq(csv("say \"hi\"", 8), "\"say \"\"hi\"\"\"");
+	ck_assert_str_eq(csv("\"", 1), "\"\"\"\"");
+	ck_assert_str_eq(csv("two\nlines", 9), "\"two\nlines\"");
+	ck_assert_str_eq(csv("cr\rhere", 7), "\"cr\rhere\"");
+}
+END_TEST
+
+START_TEST(t_csv_formula_defused)
+{
+	ck_assert_str_eq(csv("=1+2", 4), "'=1+2");
+	ck_assert_str_eq(csv("+1", 2), "'+1");
+	ck_assert_str_eq(csv("-5", 2), "'-5");
+	ck_assert_str_eq(csv("@SUM(A1)", 8), "'@SUM(A1)");
+	ck_assert_str_eq(csv("\tx", 2), "'\tx");
+	/* Quoted and defused: the single quote goes inside the quotes. */
+	ck_assert_str_eq(csv("=HYPERLINK(\"x\",\"y\")", 19),
+	    "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
+	/* Only the first character counts. */
+	ck_assert_str_eq(csv("a=b", 3), "a=b");
+}
+END_TEST
+
+START_TEST(t_csv_appends)
+{
+	buf_reset(&resp.body);
+	resp_csv_text(&resp.body, "x", 1);
+	buf_putc(&resp.body, ',');
+	resp_csv_text(&resp.body, "y,z", 3);
+	ck_assert_str_eq(buf_cstr(&resp.body), "x,\"y,z\"");
+	/* len counts, not the NUL. */
+	buf_reset(&resp.body);
+	resp_csv_text(&resp.body, "abcdef", 3);
+	ck_assert_str_eq(buf_cstr(&resp.body), "abc");
+}
+END_TEST
+
 /* ---- resp_reset ---- */
 
 START_TEST(t_reset)
@@ -384,6 +473,20 @@ resp_suite(void)
 	tcase_add_test(tc, t_json_plain_no_slash_escape);
 	tcase_add_test(tc, t_json_raw_copied);
 	tcase_add_test(tc, t_json_raw_replaces_body);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("resp_body");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, t_body_any_type_sent);
+	tcase_add_test(tc, t_body_error_replaces);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("resp_csv_text");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, t_csv_plain);
+	tcase_add_test(tc, t_csv_quoted);
+	tcase_add_test(tc, t_csv_formula_defused);
+	tcase_add_test(tc, t_csv_appends);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("resp_reset");

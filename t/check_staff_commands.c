@@ -11,7 +11,10 @@
  * Each: the happy path with the staff read models (/query/staff/...)
  * showing the effect and the audit row, validation failures, a client
  * token (403), state conflicts (409), another worker's ids (404) and
- * the replay of an Idempotency-Key.  Bad requests must change nothing
+ * the replay of an Idempotency-Key.  Races: two applications of one
+ * worker at once, two clock-ins at once (one wins, the other is a 409
+ * naming the state, never a 500); withdraw and decline of a started
+ * shift are refused.  Bad requests must change nothing
  * (rows are counted with "$KROW_TEST_STACK psql $KROW_TEST_STATE").
  * Every test case puts back what it changed (by psql, before each test
  * and after the last), so that the suites after this one and a second
@@ -55,6 +58,17 @@
 #define TAG_NY		"04A1B2C3D4E5F6"	/* active, New York hub */
 #define TAG_NY_ID	ID("000000005011")
 #define TAG_AKL		"04C1B2C3D4E5F6"	/* active, Auckland */
+/* Rows the concurrency and start tests add (reset() removes them). */
+#define F7_ORDER	ID("f70000000001")
+#define F7_STARTED_A	ID("f70000001001")	/* Sam applied */
+#define F7_STARTED_B	ID("f70000001002")	/* Sam assigned */
+#define F7_SOON		ID("f70000001003")	/* Luis confirmed */
+#define F7_POS_A	ID("f70000010001")	/* started shifts */
+#define F7_POS_B	ID("f70000010002")
+#define F7_POS_SOON	ID("f70000010003")
+#define F7_POS_OPEN2	ID("f70000080912")	/* of SHIFT_OPEN */
+#define F7_LIKE		"'00000000-0000-4000-8000-f7%'"
+#define ROUNDS		2	/* races run per concurrency test */
 #define ASG_STATE(id) \
 	"SELECT concat_ws('|', status, declined_at IS NULL," \
 	" cancelled_at IS NULL) FROM assignments WHERE id = '" id "'"
@@ -277,7 +291,17 @@ open_today(void)
 static void
 reset(void)
 {
-	mem_free(sql("DELETE FROM assignments WHERE staff_id = '" SAM "'"
+	mem_free(sql("DELETE FROM time_entries WHERE shift_id::text LIKE "
+	    F7_LIKE ";"
+	    " DELETE FROM swap_requests WHERE assignment_id IN (SELECT id"
+	    " FROM assignments WHERE shift_id::text LIKE " F7_LIKE
+	    " OR position_id::text LIKE " F7_LIKE ");"
+	    " DELETE FROM assignments WHERE shift_id::text LIKE " F7_LIKE
+	    " OR position_id::text LIKE " F7_LIKE ";"
+	    " DELETE FROM shift_positions WHERE id::text LIKE " F7_LIKE ";"
+	    " DELETE FROM shifts WHERE id::text LIKE " F7_LIKE ";"
+	    " DELETE FROM orders WHERE id::text LIKE " F7_LIKE ";"
+	    " DELETE FROM assignments WHERE staff_id = '" SAM "'"
 	    " AND shift_id = '" SHIFT_OPEN "';"
 	    " UPDATE assignments SET status = 'assigned', declined_at = NULL,"
 	    " updated_at = now() WHERE id = '" ASG_ASSIGNED "'"
@@ -581,6 +605,224 @@ START_TEST(test_decline_refused)
 	    403, "FORBIDDEN", NULL);
 	ck_assert_int_eq(footprint(), before);
 	ck_assert(listed("assigned", SHIFT_ASSIGNED));
+}
+END_TEST
+
+/* ----------------------------------------------------- concurrency */
+
+/*
+ * Send the two commands POST path[i] with body[i] (NULL: none) as token
+ * at the same moment: two children wait on a pipe that the parent then
+ * closes.  So that both are surely in flight together, a third child
+ * first holds the row lock that the SQL lock takes (in a transaction
+ * that sleeps 2 seconds): both commands start, then wait for it.  Each
+ * child exits 1 for 201, 2 for 409 CONFLICT whose details.state is
+ * state, 3 for anything else (printed).  The number of each in n[1..3].
+ */
+static void
+race(const char *const path[2], const char *const body[2],
+    const char *token, const char *lock, const char *state, int n[4])
+{
+	struct json_object	*o, *d, *v;
+	struct http_res		 res;
+	struct timespec		 ts = { 0, 50000000 };
+	const char		*h[4];
+	char			 auth[20000], k[128], c, hold[1024];
+	pid_t			 pid[2], holder;
+	int			 go[2], i, st;
+
+	memset(n, 0, 4 * sizeof(n[0]));
+	snprintf(hold, sizeof(hold), "BEGIN; %s; /* race-hold */"
+	    " SELECT pg_sleep(2); COMMIT; SELECT 1", lock);
+	fflush(NULL);
+	ck_assert_int_ne(holder = fork(), -1);
+	if (holder == 0) {
+		mem_free(sql(hold));
+		_exit(0);
+	}
+	for (i = 0; i < 100 && sql_num("SELECT count(*) FROM"
+	    " pg_stat_activity WHERE query LIKE '%race-hold%'"
+	    " AND query NOT LIKE '%pg_stat_activity%'") == 0; i++)
+		nanosleep(&ts, NULL);
+	ck_assert_int_lt(i, 100);
+	ck_assert_int_eq(pipe(go), 0);
+	fflush(NULL);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_ne(pid[i] = fork(), -1);
+		if (pid[i] != 0)
+			continue;
+		close(go[1]);
+		if (read(go[0], &c, 1) == -1 ||
+		    http_bearer(auth, sizeof(auth), token) == NULL)
+			_exit(3);
+		snprintf(k, sizeof(k), "Idempotency-Key: race-%ld-%ld-%d",
+		    (long)getpid(), (long)time(NULL), i);
+		h[0] = auth;
+		h[1] = k;
+		h[2] = body[i] != NULL ? "Content-Type: application/json" :
+		    NULL;
+		h[3] = NULL;
+		if (http_do("POST", path[i], h, body[i], &res) == -1)
+			_exit(3);
+		if (res.status == 201)
+			_exit(1);
+		if (res.status == 409 && (o = http_json(&res)) != NULL &&
+		    json_object_object_get_ex(o, "details", &d) &&
+		    json_object_object_get_ex(d, "state", &v) &&
+		    strcmp(json_object_get_string(v), state) == 0)
+			_exit(2);
+		fprintf(stderr, "race %d: %ld %s\n", i, res.status, res.body);
+		_exit(3);
+	}
+	close(go[0]);
+	close(go[1]);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(waitpid(pid[i], &st, 0), pid[i]);
+		ck_assert(WIFEXITED(st));
+		ck_assert(WEXITSTATUS(st) >= 1 && WEXITSTATUS(st) <= 3);
+		n[WEXITSTATUS(st)]++;
+	}
+	ck_assert_int_eq(waitpid(holder, &st, 0), holder);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/*
+ * One worker applies to two positions of one shift at the same moment:
+ * one application, and a 409 naming it (the unique index on live
+ * assignments must never surface as a 500).
+ */
+START_TEST(test_apply_race)
+{
+	static const char *const path[2] = {
+		APPLY(SHIFT_OPEN), APPLY(SHIFT_OPEN)
+	};
+	static const char *const body[2] = {
+		POS(POS_OPEN), POS(F7_POS_OPEN2)
+	};
+	int	n[4], round;
+
+	mem_free(sql("INSERT INTO shift_positions (id, tenant_id,"
+	    " business_id, shift_id, vendor_id, vendor_role_id, headcount,"
+	    " bill_rate_cents, pay_rate_cents) VALUES ('" F7_POS_OPEN2 "',"
+	    " '" ID("000000000001") "', '" ID("000000000101") "', '"
+	    SHIFT_OPEN "', '" ID("000000000201") "', '" ID("000000000702")
+	    "', 2, 3000, 1900); SELECT 1"));
+	for (round = 0; round < ROUNDS; round++) {
+		race(path, body, tok_sam, "SELECT 1 FROM staff WHERE id = '"
+		    SAM "' FOR UPDATE", "applied", n);
+		ck_assert_int_eq(n[3], 0);
+		ck_assert_int_eq(n[1], 1);
+		ck_assert_int_eq(n[2], 1);
+		ck_assert_int_eq(sql_num("SELECT count(*) FROM assignments"
+		    " WHERE staff_id = '" SAM "' AND shift_id = '" SHIFT_OPEN
+		    "'"), 1);
+		mem_free(sql("DELETE FROM assignments WHERE staff_id = '" SAM
+		    "' AND shift_id = '" SHIFT_OPEN "'; SELECT 1"));
+	}
+}
+END_TEST
+
+/*
+ * One worker clocks in twice at the same moment, with two shifts open
+ * for clock-in: one time entry, and a 409 "clocked_in".
+ */
+START_TEST(test_clock_in_race)
+{
+	static const char *const path[2] = {
+		"/commands/staff/clock-in", "/commands/staff/clock-in"
+	};
+	static const char *const body[2] = {
+		"{\"nfcTagId\":\"" TAG_NY "\"}", "{\"nfcTagId\":\"" TAG_NY "\"}"
+	};
+	int	n[4], round;
+
+	open_today();
+	mem_free(sql("INSERT INTO orders (id, tenant_id, business_id, hub_id,"
+	    " order_number, title) VALUES ('" F7_ORDER "', '"
+	    ID("000000000001") "', '" ID("000000000101") "', '"
+	    ID("000000000501") "', 'F7-RACE', 'Race test');"
+	    " INSERT INTO shifts (id, tenant_id, business_id, order_id, hub_id,"
+	    " starts_at, ends_at) VALUES ('" F7_SOON "', '" ID("000000000001")
+	    "', '" ID("000000000101") "', '" F7_ORDER "', '"
+	    ID("000000000501") "', now() + interval '5 minutes',"
+	    " now() + interval '2 hours');"
+	    " INSERT INTO shift_positions (id, tenant_id, business_id,"
+	    " shift_id, vendor_id, vendor_role_id, headcount,"
+	    " bill_rate_cents, pay_rate_cents) VALUES ('" F7_POS_SOON "', '"
+	    ID("000000000001") "', '" ID("000000000101") "', '" F7_SOON "', '"
+	    ID("000000000201") "', '" ID("000000000702") "', 1, 3000, 1900);"
+	    " INSERT INTO assignments (tenant_id, business_id, shift_id,"
+	    " position_id, vendor_id, staff_id, status, applied_at,"
+	    " assigned_at, confirmed_at) VALUES ('" ID("000000000001") "', '"
+	    ID("000000000101") "', '" F7_SOON "', '" F7_POS_SOON "', '"
+	    ID("000000000201") "', '" ID("000000000303") "', 'confirmed',"
+	    " now(), now(), now()); SELECT 1"));
+	for (round = 0; round < ROUNDS; round++) {
+		race(path, body, tok_luis, "SELECT 1 FROM assignments"
+		    " WHERE shift_id = '" F7_SOON "' FOR UPDATE", "clocked_in",
+		    n);
+		ck_assert_int_eq(n[3], 0);
+		ck_assert_int_eq(n[1], 1);
+		ck_assert_int_eq(n[2], 1);
+		ck_assert_int_eq(sql_num("SELECT count(*) FROM time_entries"
+		    " WHERE staff_id = '" ID("000000000303") "'"
+		    " AND status = 'open'"), 1);
+		mem_free(sql("DELETE FROM time_entries WHERE staff_id = '"
+		    ID("000000000303") "' AND (shift_id = '" F7_SOON "'"
+		    " OR assignment_id = '" ASG_TODAY "');"
+		    " UPDATE assignments SET status = 'confirmed',"
+		    " checked_in_at = NULL WHERE staff_id = '"
+		    ID("000000000303") "' AND shift_id IN ('" F7_SOON "', '"
+		    SHIFT_TODAY "'); SELECT 1"));
+	}
+}
+END_TEST
+
+/*
+ * Withdraw and decline refuse a shift that has started (409 "started"),
+ * and change nothing.
+ */
+START_TEST(test_started_refused)
+{
+	long long	 before;
+	char		*s;
+
+	mem_free(sql("INSERT INTO orders (id, tenant_id, business_id, hub_id,"
+	    " order_number, title) VALUES ('" F7_ORDER "', '"
+	    ID("000000000001") "', '" ID("000000000101") "', '"
+	    ID("000000000501") "', 'F7-START', 'Started test');"
+	    " INSERT INTO shifts (id, tenant_id, business_id, order_id, hub_id,"
+	    " starts_at, ends_at) SELECT x.id, '" ID("000000000001") "', '"
+	    ID("000000000101") "', '" F7_ORDER "', '" ID("000000000501") "',"
+	    " now() - interval '1 hour', now() + interval '3 hours'"
+	    " FROM (VALUES ('" F7_STARTED_A "'::uuid),"
+	    " ('" F7_STARTED_B "'::uuid)) x(id);"
+	    " INSERT INTO shift_positions (id, tenant_id, business_id,"
+	    " shift_id, vendor_id, vendor_role_id, headcount,"
+	    " bill_rate_cents, pay_rate_cents) VALUES"
+	    " ('" F7_POS_A "', '" ID("000000000001") "', '" ID("000000000101")
+	    "', '" F7_STARTED_A "', '" ID("000000000201") "', '"
+	    ID("000000000701") "', 2, 3500, 2200),"
+	    " ('" F7_POS_B "', '" ID("000000000001") "', '" ID("000000000101")
+	    "', '" F7_STARTED_B "', '" ID("000000000201") "', '"
+	    ID("000000000701") "', 2, 3500, 2200);"
+	    " INSERT INTO assignments (tenant_id, business_id, shift_id,"
+	    " position_id, vendor_id, staff_id, status, applied_at,"
+	    " assigned_at) VALUES ('" ID("000000000001") "', '"
+	    ID("000000000101") "', '" F7_STARTED_A "', '" F7_POS_A "', '"
+	    ID("000000000201") "', '" SAM "', 'applied', now(), NULL),"
+	    " ('" ID("000000000001") "', '" ID("000000000101") "', '"
+	    F7_STARTED_B "', '" F7_POS_B "', '" ID("000000000201") "', '" SAM
+	    "', 'assigned', now(), now()); SELECT 1"));
+	before = footprint();
+	conflict("POST", WITHDRAW(F7_STARTED_A), tok_sam, NULL, "started");
+	conflict("POST", DECLINE(F7_STARTED_B), tok_sam, NULL, "started");
+	ck_assert_int_eq(footprint(), before);
+	s = sql("SELECT string_agg(status, ',' ORDER BY shift_id) FROM"
+	    " assignments WHERE staff_id = '" SAM "' AND shift_id::text LIKE "
+	    F7_LIKE);
+	ck_assert_str_eq(s, "applied,assigned");
+	mem_free(s);
 }
 END_TEST
 
@@ -1617,6 +1859,10 @@ staff_commands_suite(void)
 	tc = tcase(s, "decline");
 	tcase_add_test(tc, test_decline);
 	tcase_add_test(tc, test_decline_refused);
+	tc = tcase(s, "races");
+	tcase_add_test(tc, test_apply_race);
+	tcase_add_test(tc, test_clock_in_race);
+	tcase_add_test(tc, test_started_refused);
 	tc = tcase(s, "swap");
 	tcase_add_test(tc, test_swap);
 	tcase_add_test(tc, test_swap_refused);

@@ -95,12 +95,19 @@ bench_mint() {
 	printf '%s.%s.%s' "$mint_header" "$payload" "$sig"
 }
 
-# One wrk run: URL SECONDS [wrk options...] prints "requests/s p99_ms
-# non2xx errors"; THREADS and CONNS from $threads and $conns.
+# One wrk run: URL SECONDS [wrk options...] [-- script arguments...]
+# prints "requests/s p99_ms non2xx errors requests"; THREADS and CONNS
+# from $threads and $conns.
 bench_wrk() {
-	local out rps p99 non2xx errors
-	out=$(wrk -t "$threads" -c "$conns" -d "${2}s" --latency "${@:3}" \
-	    "$1" 2>&1) || die "wrk failed: $out"
+	local out rps p99 non2xx errors total url=$1 secs=$2 opts=() args=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && args=("$@")	# "--" and the script's arguments
+	out=$(wrk -t "$threads" -c "$conns" -d "${secs}s" --latency \
+	    "${opts[@]}" "$url" "${args[@]}" 2>&1) || die "wrk failed: $out"
 	# What a wrk script's done() reported (refusals it saw).
 	printf '%s\n' "$out" | grep '^refused: ' | head -n 5 >&2 || true
 	rps=$(printf '%s\n' "$out" | sed -n 's/^Requests\/sec: *//p')
@@ -114,11 +121,13 @@ bench_wrk() {
 	non2xx=$(printf '%s\n' "$out" |
 	    sed -n 's/.*Non-2xx or 3xx responses: *//p')
 	errors=$(printf '%s\n' "$out" | sed -n 's/.*Socket errors: *//p')
+	total=$(printf '%s\n' "$out" |
+	    sed -n 's/^ *\([0-9][0-9]*\) requests in .*/\1/p')
 	if [ -z "$rps" ] || [ -z "$p99" ]; then
 		die "cannot read wrk's output: $out"
 	fi
-	printf '%s %s %s %s\n' "$rps" "$p99" "${non2xx:-0}" \
-	    "$(printf '%s' "${errors:-none}" | tr ' ' '_')"
+	printf '%s %s %s %s %s\n' "$rps" "$p99" "${non2xx:-0}" \
+	    "$(printf '%s' "${errors:-none}" | tr ' ' '_')" "${total:-0}"
 }
 
 # The median of the numbers on stdin (one per line).

@@ -14,6 +14,8 @@
 #include <stddef.h>
 
 #include "idem.h"
+#include "sql_orders.h"
+#include "sql_staffing.h"
 
 struct db_rows;
 struct json_object;
@@ -63,6 +65,8 @@ enum stmt {
 	STMT_STAFF_BANK_ADD,	/* $5 body (jsonb), $6 default */
 	STMT_STAFF_BANK_DEL,	/* $5 account */
 	STMT_STAFF_BANK_DEFAULT, /* $5 account */
+	ORDERS_STMT_IDS		/* orders (sql_orders.h) */
+	STAFFING_STMT_IDS	/* assignments, swaps (sql_staffing.h) */
 	STMT__MAX
 };
 
@@ -103,6 +107,27 @@ void	cmd_detail(struct json_object **details, const char *field,
 	    const char *why);
 /* Answer status with the JSON text json (NULL: 500). */
 int	cmd_answer(struct cmd *, int status, const char *json);
+
+/* Orders (h_orders.c). */
+int	h_order_create(struct req *);
+int	h_order_update(struct req *);
+int	h_order_cancel(struct req *);
+int	h_order_reorder(struct req *);
+
+/* Staffing: assignments and swap requests (h_staffing.c). */
+int	h_assignment_create(struct req *);
+int	h_assignment_delete(struct req *);
+int	h_assignment_approve(struct req *);
+int	h_assignment_reject(struct req *);
+int	h_swap_approve(struct req *);
+int	h_swap_reject(struct req *);
+/*
+ * Set the status of position pos, its shift and its order from the
+ * slots taken (STMT_STF_SYNC) with c's $1..$4, under the position lock
+ * (h_staffing.c; h_staff.c uses it too).  ERR_OK or the req_fail()ed
+ * error; c's parameters are left as they were.
+ */
+int	staffing_sync(struct cmd *, const char *pos);
 
 /* Hubs (h_hubs.c). */
 int	h_hub_create(struct req *);

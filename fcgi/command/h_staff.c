@@ -1,8 +1,11 @@
 /*
  * Staff commands of the worker's app (ARCHITECTURE.md section 8): apply
  * for an open position, withdraw an application, decline an offered
- * shift, request a swap of an accepted one and cancel that request;
- * clock in (NFC tag or geofence) and out.
+ * shift (both only before the shift starts), request a swap of an
+ * accepted one and cancel that request; clock in (NFC tag or geofence)
+ * and out.  Two commands of one worker at once (two applications, two
+ * clock-ins) run one after the other, so that the second answers 409
+ * naming the state the first left, never a unique violation.
  * The caller is a staff user (ROUTE_STAFF): the statements take the
  * staff row from the identity only, so that a shift the caller has no
  * assignment on (another worker's) is a 404 like an unknown one; any
@@ -84,6 +87,10 @@ h_staff_apply(struct req *r)
 	}
 	if ((rc = cmd_exec(&c, STMT_STAFF_APPLY, &rows)) != ERR_OK)
 		goto out;
+	/* A concurrent assignment won the shift: look again (it shows). */
+	if (rows->nrows == 1 && strcmp(db_get(rows, 0, 0), "raced") == 0 &&
+	    (rc = cmd_exec(&c, STMT_STAFF_APPLY, &rows)) != ERR_OK)
+		goto out;
 	if (rows->nrows == 0) {
 		rc = cmd_notfound(&c, "no such position on this shift");
 		goto out;
@@ -93,7 +100,8 @@ h_staff_apply(struct req *r)
 		rc = cmd_answer(&c, 201, db_get(rows, 0, 1));
 	else if (strcmp(state, "full") == 0)
 		rc = cmd_state(&c, "position", state);
-	else if (strcmp(state, "not_eligible") == 0) {
+	else if (strcmp(state, "not_eligible") == 0 ||
+	    strcmp(state, "raced") == 0) {
 		cmd_detail(&d, "state", state);
 		rc = req_fail(r, ERR_CONFLICT, "you cannot apply for this "
 		    "position (role, availability, overlapping shift, or the "
@@ -104,42 +112,63 @@ out:
 	return rc;
 }
 
-/* Run a state change of the caller's assignment on :shiftId. */
+/*
+ * Run a state change of the caller's assignment on :shiftId; frees
+ * (the change frees a slot): lock the position first and set its status
+ * after (staffing_sync()).  409 "started" once the shift has started.
+ */
 static int
-assignment_move(struct req *r, size_t stmt)
+assignment_move(struct req *r, size_t stmt, int frees)
 {
-	struct db_rows	*rows;
-	struct cmd	 c;
-	int		 rc;
+	struct json_object	*d = NULL;
+	struct db_rows		*rows;
+	struct cmd		 c;
+	int			 rc;
 
 	if ((rc = staff_begin(&c, r)) != ERR_OK)
 		goto out;
 	if ((rc = cmd_path_uuid(&c, "shiftId")) != ERR_OK)
 		goto out;
+	if (frees && (rc = cmd_exec(&c, STMT_STF_LOCK_MINE, &rows)) != ERR_OK)
+		goto out;
 	if ((rc = cmd_exec(&c, stmt, &rows)) != ERR_OK)
 		goto out;
 	if (rows->nrows == 0)
 		rc = cmd_notfound(&c, "no assignment of yours on this shift");
-	else if (db_get(rows, 0, 1) == NULL)
+	else if (db_get(rows, 0, 1) == NULL &&
+	    strcmp(db_get(rows, 0, 0), "started") == 0) {
+		cmd_detail(&d, "state", "started");
+		rc = req_fail(r, ERR_CONFLICT, "the shift has already started",
+		    d);
+	} else if (db_get(rows, 0, 1) == NULL)
 		rc = cmd_state(&c, "assignment", db_get(rows, 0, 0));
+	else if (frees && (rc = staffing_sync(&c, db_get(rows, 0, 2))) !=
+	    ERR_OK)
+		goto out;
 	else
 		rc = cmd_answer(&c, 200, db_get(rows, 0, 1));
 out:
 	return rc;
 }
 
-/* POST /commands/staff/shifts/:shiftId/withdraw: applied -> cancelled. */
+/*
+ * POST /commands/staff/shifts/:shiftId/withdraw: applied -> cancelled,
+ * before the shift starts.
+ */
 int
 h_staff_withdraw(struct req *r)
 {
-	return assignment_move(r, STMT_STAFF_WITHDRAW);
+	return assignment_move(r, STMT_STAFF_WITHDRAW, 0);
 }
 
-/* POST /commands/staff/shifts/:shiftId/decline: assigned -> declined. */
+/*
+ * POST /commands/staff/shifts/:shiftId/decline: assigned -> declined,
+ * before the shift starts; the slot is open again.
+ */
 int
 h_staff_decline(struct req *r)
 {
-	return assignment_move(r, STMT_STAFF_DECLINE);
+	return assignment_move(r, STMT_STAFF_DECLINE, 1);
 }
 
 /*
@@ -319,10 +348,17 @@ h_staff_clock_in(struct req *r)
 		goto out;
 	if ((rc = clock_in_body(&c)) != ERR_OK)
 		goto out;
+	if ((rc = cmd_exec(&c, STMT_STF_LOCK_STAFF, &rows)) != ERR_OK)
+		goto out;
 	cmd_push(&c, r->body);
 	cmd_push(&c, arena_printf(r->arena, "%lld", conf_int(r->conf,
 	    CONF_STAFF_CLOCK_IN_WINDOW_MINUTES)));
 	if ((rc = cmd_exec(&c, STMT_STAFF_CLOCK_IN, &rows)) != ERR_OK)
+		goto out;
+	/* An entry opened concurrently: look again (it shows). */
+	if (rows->nrows == 1 && db_get(rows, 0, 1) == NULL &&
+	    strcmp(db_get(rows, 0, 0), "ok") == 0 &&
+	    (rc = cmd_exec(&c, STMT_STAFF_CLOCK_IN, &rows)) != ERR_OK)
 		goto out;
 	if (rows->nrows == 0) {
 		rc = req_fail(r, ERR_INTERNAL, NULL, NULL);

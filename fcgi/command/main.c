@@ -133,18 +133,26 @@
 	" AND a.tenant_id = $1::uuid AND a.staff_id = (SELECT id FROM me)" \
 	" ORDER BY a.status IN ('declined', 'cancelled'), a.updated_at DESC," \
 	" a.id LIMIT 1 FOR UPDATE)"
-/* A staff state change of cur: SET clause, the state it requires, action. */
+/*
+ * A staff state change of cur: SET clause, the state it requires,
+ * action; only before the shift starts.  Columns: the state ("started"
+ * when only the start refuses), the assignment, its position.
+ */
 #define ST_ASSIGN_MOVE(SET, FROM, ACTION) \
 	SQLR_ME_STAFF ST_MINE_LOCKED \
-	", upd AS (UPDATE assignments a SET " SET ", updated_at = now()" \
-	" FROM cur WHERE a.id = cur.id AND cur.status = '" FROM "'" \
-	" RETURNING a.*)," \
+	", sh AS (SELECT s.starts_at FROM shifts s, cur" \
+	" WHERE s.id = cur.shift_id AND s.tenant_id = $1::uuid)," \
+	" upd AS (UPDATE assignments a SET " SET ", updated_at = now()" \
+	" FROM cur, sh WHERE a.id = cur.id AND cur.status = '" FROM "'" \
+	" AND sh.starts_at > now() RETURNING a.*)," \
 	" aud AS (" AUDIT(ACTION, "assignment", "u.id::text", \
 	"jsonb_build_object('before', jsonb_build_object('status'," \
 	" c.status), 'after', jsonb_build_object('status', u.status))" \
 	" FROM upd u, cur c") ")" \
-	" SELECT c.status, (SELECT " ST_ASSIGN_OBJ " FROM upd p)::text" \
-	" FROM cur c"
+	" SELECT CASE WHEN c.status = '" FROM "' AND NOT EXISTS (SELECT 1" \
+	" FROM sh WHERE sh.starts_at > now()) THEN 'started'" \
+	" ELSE c.status END, (SELECT " ST_ASSIGN_OBJ " FROM upd p)::text," \
+	" c.position_id::text FROM cur c"
 /* A swap request row p as the API shows it. */
 #define ST_SWAP_OBJ \
 	"json_build_object('swapRequestId', p.id, 'assignmentId'," \
@@ -459,7 +467,13 @@ static const char *const stmts[STMT__MAX] = {
 	 * "not_eligible" or "eligible"), the new assignment.
 	 * STMT_STAFF_POS_LOCK runs first (its own statement, so that this
 	 * one's snapshot is taken after the lock): two workers cannot take
-	 * the last slot of a position.
+	 * the last slot of a position, and one worker's applications run
+	 * one after the other (its staff row: NO KEY UPDATE, which inserts
+	 * referring to it do not wait for), so that the second sees the
+	 * first.  A client's concurrent assignment of the worker to the
+	 * shift does not take these locks: the insert then does nothing
+	 * (ON CONFLICT) and the state is "raced"; the handler runs the
+	 * statement again, in a snapshot that sees that assignment.
 	 */
 	[STMT_STAFF_POS_LOCK] =
 	    "SELECT sp.id FROM shift_positions sp JOIN staff s"
@@ -468,7 +482,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " WHERE sp.id = $6::uuid AND sp.shift_id = $5::uuid"
 	    " AND sp.tenant_id = $1::uuid"
 	    " AND $3::uuid IS NOT NULL AND $4::uuid IS NOT NULL"
-	    " FOR UPDATE OF sp",
+	    " FOR UPDATE OF sp FOR NO KEY UPDATE OF s",
 	[STMT_STAFF_APPLY] =
 	    SQLR_ME_STAFF SQLR_AVAIL ST_OPENPOS
 	    ", pos AS (SELECT sp.* FROM shift_positions sp, me"
@@ -483,7 +497,9 @@ static const char *const stmts[STMT__MAX] = {
 	    " ins AS (INSERT INTO assignments (tenant_id, business_id,"
 	    " shift_id, position_id, vendor_id, staff_id, status, applied_at)"
 	    " SELECT $1::uuid, ok.bid, ok.sid, ok.pid, me.vendor_id, me.id,"
-	    " 'applied', now() FROM ok, me RETURNING *),"
+	    " 'applied', now() FROM ok, me ON CONFLICT (shift_id, staff_id)"
+	    " WHERE status NOT IN ('declined', 'cancelled') DO NOTHING"
+	    " RETURNING *),"
 	    " aud AS (" AUDIT("assignment.apply", "assignment", "i.id::text",
 	    "jsonb_build_object('before', NULL, 'after', jsonb_build_object("
 	    "'status', i.status, 'shiftId', i.shift_id, 'positionId',"
@@ -494,6 +510,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " WHERE a.position_id = p.id AND a.status IN " SQLR_FILLED ")"
 	    " >= p.headcount THEN 'full'"
 	    " WHEN EXISTS (SELECT 1 FROM ins) THEN 'eligible'"
+	    " WHEN EXISTS (SELECT 1 FROM ok) THEN 'raced'"
 	    " ELSE 'not_eligible' END,"
 	    " (SELECT " ST_ASSIGN_OBJ " FROM ins p)::text FROM pos p",
 	/* Staff: $5 shift; own applied -> cancelled (withdrawn). */
@@ -554,7 +571,11 @@ static const char *const stmts[STMT__MAX] = {
 	 * Columns: the state ("clocked_in": an entry is open already,
 	 * "no_shift_open", "method_not_allowed", "nfc_tag_mismatch",
 	 * "outside_geofence", or "ok"), the time entry, the distance in
-	 * meters from the hub (geofence).
+	 * meters from the hub (geofence).  h_staff.c locks the caller's
+	 * staff row first (STMT_STF_LOCK_STAFF), so that a second clock-in
+	 * sees the first one's entry; should an open entry still appear
+	 * concurrently, the insert does nothing (ON CONFLICT): "ok" without
+	 * an entry, and the handler runs the statement again.
 	 */
 	[STMT_STAFF_CLOCK_IN] =
 	    SQLR_ME_STAFF ", x AS (SELECT $5::jsonb AS b),"
@@ -598,7 +619,9 @@ static const char *const stmts[STMT__MAX] = {
 	    " SELECT $1::uuid, c.business_id, c.id, c.staff_id, c.shift_id,"
 	    " now(), k.method, (b->>'latitude')::numeric,"
 	    " (b->>'longitude')::numeric, (SELECT id FROM tag LIMIT 1)"
-	    " FROM cand c, chk k, x, st WHERE st.state = 'ok' RETURNING *),"
+	    " FROM cand c, chk k, x, st WHERE st.state = 'ok'"
+	    " ON CONFLICT (staff_id) WHERE status = 'open' DO NOTHING"
+	    " RETURNING *),"
 	    " upd AS (UPDATE assignments a SET status = 'checked_in',"
 	    " checked_in_at = i.clock_in_at, updated_at = now() FROM ins i"
 	    " WHERE a.id = i.assignment_id RETURNING a.id),"
@@ -910,6 +933,8 @@ static const char *const stmts[STMT__MAX] = {
 	    "staff_bank_account", "u.id::text", "jsonb_build_object('before',"
 	    " NULL, 'after', " ST_BANK_SUM("u") ") FROM upd u") ")"
 	    " SELECT (SELECT " ST_BANK_OBJ " FROM upd p)::text FROM upd",
+	ORDERS_STMTS
+	STAFFING_STMTS
 };
 
 #define CMD	(ROUTE_CLIENT | ROUTE_IDEMPOTENT)
@@ -919,6 +944,25 @@ static const char *const stmts[STMT__MAX] = {
 
 static const struct route routes[] = {
 	{ "GET", "/commands/health", app_health, ROUTE_PUBLIC },
+	{ "POST", "/commands/client/orders", h_order_create, CMDJ },
+	{ "PATCH", "/commands/client/orders/:orderId", h_order_update, CMDJ },
+	{ "POST", "/commands/client/orders/:orderId/cancel", h_order_cancel,
+	    CMDJ },
+	{ "POST", "/commands/client/orders/:orderId/reorder", h_order_reorder,
+	    CMDJ },
+	{ "POST",
+	    "/commands/client/shifts/:shiftId/positions/:positionId/assignments",
+	    h_assignment_create, CMDJ },
+	{ "DELETE", "/commands/client/assignments/:assignmentId",
+	    h_assignment_delete, CMD },
+	{ "POST", "/commands/client/assignments/:assignmentId/approve",
+	    h_assignment_approve, CMD },
+	{ "POST", "/commands/client/assignments/:assignmentId/reject",
+	    h_assignment_reject, CMDJ },
+	{ "POST", "/commands/client/swap-requests/:swapRequestId/approve",
+	    h_swap_approve, CMD },
+	{ "POST", "/commands/client/swap-requests/:swapRequestId/reject",
+	    h_swap_reject, CMDJ },
 	{ "POST", "/commands/client/hubs", h_hub_create, CMDJ },
 	{ "PATCH", "/commands/client/hubs/:hubId", h_hub_update, CMDJ },
 	{ "POST", "/commands/client/hubs/:hubId/archive", h_hub_archive, CMD },

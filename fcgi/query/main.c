@@ -1272,9 +1272,16 @@ static const char *const stmts[STMT__MAX] = {
 	    " 'positionId', p.pid, 'openSlots', p.open_slots)",
 	    "p.starts_at, p.pid", TSK("p.starts_at") ", p.pid::text",
 	    "$4::integer") ")::text",
-	/* $4 shift id. */
+	/*
+	 * $4 shift id.  openpos is limited to that shift inside the CTE:
+	 * read three times, it is materialized, and a filter outside it
+	 * came after every open position of the worker's roles (a cost
+	 * that grew with the tenant).
+	 */
 	[STMT_STAFF_SHIFT] =
-	    SQLR_ME_STAFF MINE SQLR_AVAIL OPENPOS
+	    SQLR_ME_STAFF MINE SQLR_AVAIL
+	    ", openpos AS (SELECT " SHIFT_SRC ", sp.headcount - f.filled"
+	    " AS open_slots" SQLR_OPENPOS_FROM " AND s.id = $4::uuid)"
 	    ", my AS (SELECT * FROM mine m WHERE m.sid = $4::uuid"
 	    " ORDER BY m.astatus IN ('declined', 'cancelled'),"
 	    " m.applied_at DESC NULLS LAST, m.aid LIMIT 1),"
@@ -1637,6 +1644,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND w.day_of_week = extract(dow FROM g)) END AS win"
 	    " FROM generate_series(rng.lo, rng.hi, interval '1 day') g) d))"
 	    " FROM me, az, rng)::text",
+	REPORTS_STMTS
 };
 
 static const struct route routes[] = {
@@ -1669,6 +1677,16 @@ static const struct route routes[] = {
 	{ "GET", "/query/client/billing/savings", h_client_savings,
 	    ROUTE_CLIENT },
 	{ "GET", "/query/client/billing/spend-breakdown", h_client_spend,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/reports/summary", h_report_summary,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/reports/spend", h_report_spend, ROUTE_CLIENT },
+	{ "GET", "/query/client/reports/hours", h_report_hours, ROUTE_CLIENT },
+	{ "GET", "/query/client/reports/coverage", h_report_coverage,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/reports/no-shows", h_report_no_shows,
+	    ROUTE_CLIENT },
+	{ "GET", "/query/client/reports/performance", h_report_performance,
 	    ROUTE_CLIENT },
 	{ "GET", "/query/tenants/:tenantId/businesses", h_tenant_businesses,
 	    ROUTE_ADMIN },

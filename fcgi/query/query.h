@@ -5,6 +5,8 @@
 #ifndef KROW_QUERY_H
 #define KROW_QUERY_H
 
+#include "sql_reports.h"
+
 struct req;
 
 /* Prepared statements of krow-query, in the order of stmts[] in main.c. */
@@ -59,6 +61,7 @@ enum stmt {
 	STMT_STAFF_PAYMENTS_CHART,
 	STMT_STAFF_DASHBOARD,
 	STMT_STAFF_AVAILABILITY,
+	REPORTS_STMT_IDS	/* reports (sql_reports.h) */
 	STMT__MAX
 };
 
@@ -88,6 +91,14 @@ int	h_client_current_bill(struct req *);
 int	h_client_savings(struct req *);
 int	h_client_spend(struct req *);
 /* The tenant operator's reads (h_client.c), admin actors only. */
+/* Reports (h_reports.c): JSON, or CSV on Accept: text/csv or format=csv. */
+int	h_report_summary(struct req *);
+int	h_report_spend(struct req *);
+int	h_report_hours(struct req *);
+int	h_report_coverage(struct req *);
+int	h_report_no_shows(struct req *);
+int	h_report_performance(struct req *);
+
 int	h_tenant_businesses(struct req *);
 int	h_tenant_vendors(struct req *);
 int	h_tenant_staff(struct req *);

@@ -20,6 +20,12 @@
  *     statements one by one on a new connection instead would commit half
  *     of a command.
  *
+ * A transaction costs no round trip of its own: db_begin() only notes it,
+ * and BEGIN travels with the transaction's first statement in one libpq
+ * pipeline; db_exec_commit() sends a last statement and COMMIT together.
+ * Until that first statement has run, the transaction has done nothing,
+ * so a broken connection is replaced and the pair retried once.
+ *
  * Server notices (NOTICE, WARNING) go to the log module instead of libpq's
  * default, which prints raw text on stderr between our JSON lines.
  */
@@ -49,7 +55,8 @@
 
 enum db_tx {
 	DB_TX_NONE = 0,	/* autocommit */
-	DB_TX_OPEN,	/* between db_begin() and db_commit()/db_rollback() */
+	DB_TX_PENDING,	/* db_begin() called: BEGIN goes with the next statement */
+	DB_TX_OPEN,	/* BEGIN sent; until db_commit()/db_rollback() */
 	DB_TX_LOST	/* the connection broke inside the transaction */
 };
 
@@ -316,15 +323,21 @@ db_free(struct db *db)
 enum err
 db_connect(struct db *db)
 {
+	enum db_tx	 tx = db->tx;
+	enum err	 e;
+
 	if (db->conn != NULL && db->prepared &&
 	    PQstatus(db->conn) == CONNECTION_OK)
 		return ERR_OK;
-	if (db->tx != DB_TX_NONE) {
+	if (tx != DB_TX_NONE && tx != DB_TX_PENDING) {
 		db->tx = DB_TX_LOST;
 		set_sqlstate(db, "08006");
 		return ERR_UPSTREAM;
 	}
-	return connect_fresh(db);
+	/* A pending transaction has sent nothing yet: it survives. */
+	if ((e = connect_fresh(db)) == ERR_OK)
+		db->tx = tx;
+	return e;
 }
 
 /*
@@ -367,6 +380,115 @@ copy_rows(struct arena *a, PGresult *res, struct db_rows **out)
 }
 
 /*
+ * Read the results of one query of a pipeline: its result (NULL when the
+ * connection failed) and the NULL that ends it.
+ */
+static PGresult *
+pipe_result(PGconn *conn)
+{
+	PGresult	*res, *extra;
+
+	if ((res = PQgetResult(conn)) == NULL)
+		return NULL;
+	while ((extra = PQgetResult(conn)) != NULL)
+		PQclear(extra);	/* none expected: one statement per query */
+	return res;
+}
+
+/*
+ * Send, in one pipeline, BEGIN (when db->tx is DB_TX_PENDING), prepared
+ * statement name with params, and COMMIT (when commit), then read every
+ * result.  *res gets the statement's result (the caller clears it).
+ * Returns ERR_OK when all ran; else the first failure, recorded with
+ * fail(): BEGIN failed (nothing started), the statement failed (the
+ * transaction stays open and aborted: the caller rolls back), or COMMIT
+ * failed (the transaction is over).  db->tx follows.  *retry is set when
+ * the connection broke before anything of the caller's could have taken
+ * effect (a pending transaction's BEGIN and first statement, never a
+ * COMMIT): the caller may run the pair again on a new connection.
+ */
+static enum err
+run_pipeline(struct db *db, const char *name, size_t nparams,
+    const char *const *params, int commit, PGresult **res, int *retry)
+{
+	PGresult	*rb = NULL, *rc = NULL, *sync;
+	enum err	 e = ERR_OK;
+	int		 begin, sent;
+
+	*res = NULL;
+	*retry = 0;
+	begin = db->tx == DB_TX_PENDING;
+	if (PQenterPipelineMode(db->conn) != 1) {
+		e = fail(db, NULL, "pipeline", name);
+		*retry = begin && conn_lost(db);
+		return e;
+	}
+	sent = (!begin || PQsendQueryParams(db->conn, "BEGIN", 0, NULL,
+	    NULL, NULL, NULL, 0) == 1) &&
+	    PQsendQueryPrepared(db->conn, name, (int)nparams, params, NULL,
+	    NULL, 0) == 1 &&
+	    (!commit || PQsendQueryParams(db->conn, "COMMIT", 0, NULL, NULL,
+	    NULL, NULL, 0) == 1) &&
+	    PQpipelineSync(db->conn) == 1;
+	if (sent) {
+		if (begin)
+			rb = pipe_result(db->conn);
+		*res = pipe_result(db->conn);
+		if (commit)
+			rc = pipe_result(db->conn);
+		sync = PQgetResult(db->conn);
+		if (sync == NULL ||
+		    PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
+			sent = 0;
+		PQclear(sync);
+	}
+	if (!sent || PQexitPipelineMode(db->conn) != 1) {
+		/* A broken connection, or libpq lost track: start anew. */
+		e = fail(db, NULL, "pipeline", name);
+		*retry = begin && !commit && db->tx == DB_TX_PENDING;
+		if (db->tx == DB_TX_OPEN)
+			db->tx = DB_TX_LOST;
+		PQclear(rb);
+		PQclear(rc);
+		PQclear(*res);
+		*res = NULL;
+		disconnect(db);
+		return e;
+	}
+
+	if (begin) {
+		if (rb == NULL || PQresultStatus(rb) != PGRES_COMMAND_OK) {
+			e = fail(db, rb, "command", "BEGIN");
+			db->tx = DB_TX_PENDING;
+			*retry = conn_lost(db);
+			goto out;
+		}
+		db->tx = DB_TX_OPEN;
+	}
+	if (*res == NULL || (PQresultStatus(*res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(*res) != PGRES_TUPLES_OK)) {
+		e = fail(db, *res, "stmt", name);
+		goto out;
+	}
+	if (commit) {
+		db->tx = DB_TX_NONE;
+		if (rc == NULL || PQresultStatus(rc) != PGRES_COMMAND_OK)
+			e = fail(db, rc, "command", "COMMIT");
+		else if (PQcmdStatus(rc)[0] == 'R') {
+			set_sqlstate(db, "25P02");
+			log_msg(LOGLV_ERROR, "database error", "sqlstate=25P02 "
+			    "message=commit of a failed transaction rolled "
+			    "back");
+			e = ERR_DB;
+		}
+	}
+out:
+	PQclear(rb);
+	PQclear(rc);
+	return e;
+}
+
+/*
  * Run prepared statement stmt with params[0 .. nparams) (text; NULL is SQL
  * NULL).  When out is not NULL the result is copied into arena a (which
  * must then not be NULL) and *out set; *out is NULL on error.  See db.h
@@ -376,17 +498,19 @@ copy_rows(struct arena *a, PGresult *res, struct db_rows **out)
  * while idle: a restart, pg_terminate_backend).  In one narrow case it
  * did: an autocommit statement that committed just before the server
  * died, before its answer reached us; it then runs twice.  Commands,
- * which must run once, run inside transactions, which are never retried.
+ * which must run once, run inside transactions, which are retried only
+ * while nothing of theirs can have taken effect (their BEGIN and first
+ * statement, never a COMMIT).  commit: send COMMIT with the statement.
  */
-enum err
-db_exec(struct db *db, struct arena *a, size_t stmt, size_t nparams,
-    const char *const *params, struct db_rows **out)
+static enum err
+exec_stmt(struct db *db, struct arena *a, size_t stmt, size_t nparams,
+    const char *const *params, struct db_rows **out, int commit)
 {
 	char		 name[DB_STMTNAME];
 	PGresult	*res = NULL;
 	ExecStatusType	 st;
 	enum err	 e;
-	int		 n, attempt;
+	int		 n, attempt, retry;
 
 	if (out != NULL)
 		*out = NULL;
@@ -399,8 +523,15 @@ db_exec(struct db *db, struct arena *a, size_t stmt, size_t nparams,
 		return ERR_INTERNAL;
 	}
 	if (db->tx == DB_TX_LOST) {
+		if (commit)
+			db->tx = DB_TX_NONE;
 		set_sqlstate(db, "08006");
 		return ERR_UPSTREAM;
+	}
+	if (commit && db->tx == DB_TX_NONE) {
+		log_msg(LOGLV_ERROR, "database misuse",
+		    "COMMIT without a transaction");
+		return ERR_INTERNAL;
 	}
 	n = snprintf(name, sizeof(name), "s%zu", stmt);
 	if (n < 0 || (size_t)n >= sizeof(name))
@@ -409,6 +540,19 @@ db_exec(struct db *db, struct arena *a, size_t stmt, size_t nparams,
 	for (attempt = 0; ; attempt++) {
 		if ((e = db_connect(db)) != ERR_OK)
 			return e;
+		if (db->tx == DB_TX_PENDING || commit) {
+			e = run_pipeline(db, name, nparams, params, commit,
+			    &res, &retry);
+			if (e == ERR_OK)
+				break;
+			PQclear(res);
+			res = NULL;
+			if (!retry || attempt > 0)
+				return e;
+			log_msg(LOGLV_WARN, "database connection lost",
+			    "reconnecting to retry BEGIN and stmt=s%zu", stmt);
+			continue;
+		}
 		res = PQexecPrepared(db->conn, name, (int)nparams, params,
 		    NULL, NULL, 0);
 		st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -428,6 +572,27 @@ db_exec(struct db *db, struct arena *a, size_t stmt, size_t nparams,
 	e = out != NULL ? copy_rows(a, res, out) : ERR_OK;
 	PQclear(res);
 	return e;
+}
+
+/* See db.h: a statement, the first of a transaction carrying its BEGIN. */
+enum err
+db_exec(struct db *db, struct arena *a, size_t stmt, size_t nparams,
+    const char *const *params, struct db_rows **out)
+{
+	return exec_stmt(db, a, stmt, nparams, params, out, 0);
+}
+
+/*
+ * See db.h: the transaction's last statement and its COMMIT in one round
+ * trip.  ERR_OK only when both succeeded.  When the statement fails the
+ * COMMIT is not run and the transaction stays open (roll it back); when
+ * the COMMIT fails the transaction is over.
+ */
+enum err
+db_exec_commit(struct db *db, struct arena *a, size_t stmt, size_t nparams,
+    const char *const *params, struct db_rows **out)
+{
+	return exec_stmt(db, a, stmt, nparams, params, out, 1);
 }
 
 /*
@@ -481,24 +646,23 @@ db_ping(struct db *db)
 }
 
 /*
- * Start a transaction (connecting, or replacing a broken connection, as
- * needed).  A transaction already open is a bug of the caller:
- * ERR_INTERNAL.  One that was lost is forgotten.
+ * Start a transaction (connecting as needed): BEGIN itself is sent with
+ * the next statement.  A transaction already open is a bug of the
+ * caller: ERR_INTERNAL.  One that was lost is forgotten.
  */
 enum err
 db_begin(struct db *db)
 {
 	enum err	 e;
-	char		 tag;
 
-	if (db->tx == DB_TX_OPEN) {
+	if (db->tx == DB_TX_OPEN || db->tx == DB_TX_PENDING) {
 		log_msg(LOGLV_ERROR, "database misuse",
 		    "BEGIN inside a transaction");
 		return ERR_INTERNAL;
 	}
 	db->tx = DB_TX_NONE;
-	if ((e = run_fixed(db, "BEGIN", 1, &tag)) == ERR_OK)
-		db->tx = DB_TX_OPEN;
+	if ((e = db_connect(db)) == ERR_OK)
+		db->tx = DB_TX_PENDING;
 	return e;
 }
 
@@ -524,6 +688,11 @@ db_commit(struct db *db)
 		db->tx = DB_TX_NONE;
 		set_sqlstate(db, "08006");
 		return ERR_UPSTREAM;
+	}
+	if (db->tx == DB_TX_PENDING) {
+		/* Nothing was sent: nothing to commit. */
+		db->tx = DB_TX_NONE;
+		return ERR_OK;
 	}
 	e = run_fixed(db, "COMMIT", 0, &tag);
 	db->tx = DB_TX_NONE;

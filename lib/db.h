@@ -42,8 +42,17 @@ enum err	 db_connect(struct db *);
 enum err	 db_exec(struct db *, struct arena *, size_t stmt,
 		    size_t nparams, const char *const *params,
 		    struct db_rows **out);
+/*
+ * The last statement of a transaction and its COMMIT, in one round trip:
+ * ERR_OK only when both succeeded.  A failing statement leaves the
+ * transaction open (roll it back); a failing COMMIT ends it.
+ */
+enum err	 db_exec_commit(struct db *, struct arena *, size_t stmt,
+		    size_t nparams, const char *const *params,
+		    struct db_rows **out);
 /* Connect if needed and run a fixed "SELECT 1" (health checks). */
 enum err	 db_ping(struct db *);
+/* A transaction; BEGIN is sent with its first statement (one round trip). */
 enum err	 db_begin(struct db *);
 enum err	 db_commit(struct db *);
 enum err	 db_rollback(struct db *);	/* safe when no transaction */

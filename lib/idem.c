@@ -382,10 +382,8 @@ store_4xx(struct req *r, struct idem *idem, const char *status)
 	p[6] = ttl_hours(r);
 	p[7] = status;
 	p[8] = buf_cstr(&r->resp->body);
-	if ((e = db_exec(r->db, NULL, IDEM_STMT_STORE, 9, p, NULL)) !=
+	if ((e = db_exec_commit(r->db, NULL, IDEM_STMT_STORE, 9, p, NULL)) !=
 	    ERR_OK)
-		goto fail;
-	if ((e = db_commit(r->db)) != ERR_OK)
 		goto fail;
 	return;
 fail:
@@ -398,7 +396,6 @@ fail:
 void
 idem_finish(struct req *r, struct idem *idem)
 {
-	struct db_rows	*rows;
 	const char	*p[9];
 	char		 status[8];
 	enum err	 e;
@@ -443,16 +440,14 @@ idem_finish(struct req *r, struct idem *idem)
 	p[6] = ttl_hours(r);
 	p[7] = status;
 	p[8] = buf_cstr(&r->resp->body);
-	e = db_exec(r->db, r->arena, IDEM_STMT_STORE, 9, p, &rows);
-	if (e == ERR_OK && rows->affected != 1) {
+	e = db_exec_commit(r->db, NULL, IDEM_STMT_SAVE, 9, p, NULL);
+	if (e == ERR_CONFLICT && strcmp(db_sqlstate(r->db), "23505") == 0) {
 		/* Another transaction stored the key despite the lock. */
 		(void)db_rollback(r->db);
 		resp_reset(r->resp);
 		in_progress(r);
 		return;
 	}
-	if (e == ERR_OK)
-		e = db_commit(r->db);
 	if (e != ERR_OK) {
 		(void)db_rollback(r->db);
 		log_msg(LOGLV_ERROR, "command not committed", "%s %s",

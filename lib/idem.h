@@ -8,9 +8,9 @@
  *	handler		its writes and its audit row, in that transaction
  *	idem_finish()	the response stored with the effect, COMMIT
  *
- * (four round trips besides the handler's: BEGIN, krow_idem_begin()
- * (purge, lock, lookup: sql/migrations/0010_idem_begin.sql), store,
- * COMMIT).
+ * (two round trips besides the handler's: BEGIN with krow_idem_begin()
+ * (purge, lock, lookup: sql/migrations/0010_idem_begin.sql), the answer
+ * stored with COMMIT).
  *
  * Scope: user + method + route pattern + key.  Fingerprint: SHA-256 of
  * the route's path parameters and the canonical JSON of the body (object
@@ -66,6 +66,8 @@ enum idem_stmt {
 	IDEM_STMT_LOCK,		/* $1 scope text: 't' when locked */
 	IDEM_STMT_STORE,	/* $1 user $2 method $3 route $4 key $5 tenant
 				 * $6 fp $7 ttl $8 status $9 body */
+	IDEM_STMT_SAVE,		/* the same, with the effect: a row already
+				 * there is an error (the effect is undone) */
 	IDEM_STMT__MAX
 };
 
@@ -83,7 +85,13 @@ enum idem_stmt {
 	    " VALUES ($1::uuid, $2::text, $3::text, $4::text, $5::uuid," \
 	    " $6::text, 'done', $8::integer, $9::text," \
 	    " now() + make_interval(hours => $7::integer))" \
-	    " ON CONFLICT DO NOTHING"
+	    " ON CONFLICT DO NOTHING", \
+	[IDEM_STMT_SAVE] = \
+	    "INSERT INTO idempotency_keys (user_id, method, route, key," \
+	    " tenant_id, fingerprint, state, status, body, expires_at)" \
+	    " VALUES ($1::uuid, $2::text, $3::text, $4::text, $5::uuid," \
+	    " $6::text, 'done', $8::integer, $9::text," \
+	    " now() + make_interval(hours => $7::integer))"
 
 /* What the accept loop does after idem_begin(). */
 enum idem_next {

@@ -12,7 +12,9 @@
 --   scale-N-owner-K, password "krow-demo-1") and a manager restricted to
 --   its first hub (manager@bK..., scale-N-manager-K);
 --   max(3, N) vendors with 6 roles each, all approved by every business;
---   500 x N staff spread over the vendors;
+--   500 x N staff spread over the vendors, each with a profile
+--   (industries, skills, documents, a certificate, a bank account,
+--   benefits, a weekly availability; some items missing or expiring);
 --   per business 10,000 orders of 2 shifts (20,000 shifts) from 365 days
 --   ago to 35 days ahead, 1 or 2 positions per shift, assignments filling
 --   past shifts (a few no-shows) and part of future ones, time entries
@@ -20,9 +22,9 @@
 --   disputed, pending by age) with one line per time entry, and weekly
 --   staff payments.
 --
--- So N = 10 gives 10 businesses, 5,000 staff, 200,000 shifts and about
--- 280,000 time entries.  Random choices use setseed(), so one N always
--- gives the same shape (ids are random).
+-- So N = 10 gives 10 businesses, 5,000 staff, 200,000 shifts, about
+-- 515,000 assignments and 473,000 time entries.  Random choices use
+-- setseed(), so one N always gives the same shape (ids are random).
 
 CREATE FUNCTION pg_temp.krow_generate(scale integer) RETURNS text
     LANGUAGE plpgsql
@@ -98,6 +100,68 @@ BEGIN
 	SELECT t, s.vendor_id, s.id, r.id
 	FROM g_staff s JOIN g_roles r ON r.vendor_id = s.vendor_id AND
 	    r.k IN (s.n % 6, (s.n + 1) % 6);
+
+	-- Staff profiles, what the worker's profile screens read: a
+	-- profile, 2 industries, 2 skills, an ID (pending for 1 in 10), a
+	-- tax form (missing for 1 in 8), a work permit (pending) for 1 in
+	-- 5, a food handler certificate (expiring within 30 days for 1 in
+	-- 12), a default bank account (none for 1 in 15), 2 benefits, for
+	-- 1 in 20 a weekly availability of 6 days from 06:00 to 23:59 (New
+	-- York time; only 1 in 20: the time zone trigger of
+	-- staff_availability takes about 15 ms a row), and for 1 in 4 a day
+	-- off within the next 2 weeks.
+	INSERT INTO staff_profiles (staff_id, tenant_id, date_of_birth, city,
+	    country, emergency_contact_name, emergency_contact_phone, rating)
+	SELECT id, t, date '1970-01-01' + (n * 37) % 12000, 'New York', 'US',
+	    'Contact ' || n, '+1555' || lpad((n % 10000000)::text, 7, '0'),
+	    3 + (n % 20) / 10.0
+	FROM g_staff;
+	INSERT INTO staff_industries (tenant_id, staff_id, industry,
+	    years_experience)
+	SELECT t, id, i, n % 12 FROM g_staff,
+	    unnest(ARRAY['hospitality', 'events']) i;
+	INSERT INTO staff_skills (tenant_id, staff_id, skill, level)
+	SELECT t, id, k, (ARRAY['beginner', 'intermediate', 'advanced',
+	    'expert'])[1 + n % 4]
+	FROM g_staff, unnest(ARRAY['customer_service', 'food_safety']) k;
+	INSERT INTO staff_documents (tenant_id, staff_id, doc_type, file_id,
+	    file_name, status, uploaded_at, reviewed_at)
+	SELECT t, id, d, 'gen/' || n || '/' || d, d || '.pdf',
+	    CASE WHEN d = 'work_permit' OR (d = 'id_card' AND n % 10 = 0)
+	        THEN 'pending' ELSE 'verified' END,
+	    now() - interval '200 days', CASE WHEN NOT (d = 'work_permit' OR
+	    (d = 'id_card' AND n % 10 = 0)) THEN now() - interval '199 days'
+	    END
+	FROM g_staff, unnest(ARRAY['id_card', 'tax_form', 'work_permit']) d
+	WHERE (d <> 'tax_form' OR n % 8 <> 0) AND
+	    (d <> 'work_permit' OR n % 5 = 0);
+	INSERT INTO staff_certificates (tenant_id, staff_id, name, issuer,
+	    issued_on, expires_on, verification_status, verified_at)
+	SELECT t, id, 'Food Handler', 'County Health Department',
+	    today - 300, CASE WHEN n % 12 = 0 THEN today + 5 + n % 20
+	        ELSE today + 60 + n % 600 END, 'verified',
+	    now() - interval '290 days'
+	FROM g_staff;
+	INSERT INTO staff_bank_accounts (tenant_id, staff_id, holder_name,
+	    bank_name, account_last4, routing_last4, provider_token,
+	    is_default)
+	SELECT t, id, 'Worker ' || n, 'First Bank',
+	    lpad((n % 10000)::text, 4, '0'), '0021', 'tok_gen_' || id, true
+	FROM g_staff WHERE n % 15 <> 0;
+	INSERT INTO staff_benefits (tenant_id, staff_id, benefit, status,
+	    enrolled_at)
+	SELECT t, id, b, CASE WHEN b = 'health' THEN 'enrolled'
+	    ELSE 'eligible' END,
+	    CASE WHEN b = 'health' THEN now() - interval '180 days' END
+	FROM g_staff, unnest(ARRAY['health', 'paid_time_off']) b;
+	INSERT INTO staff_availability (tenant_id, staff_id, day_of_week,
+	    start_time, end_time, time_zone)
+	SELECT t, id, d, time '06:00', time '23:59', 'America/New_York'
+	FROM g_staff, generate_series(0, 6) d WHERE d <> n % 7 AND n % 20 = 7;
+	INSERT INTO staff_availability_exceptions (tenant_id, staff_id, day,
+	    available, reason)
+	SELECT t, id, today + n % 14, false, 'Personal day'
+	FROM g_staff WHERE n % 4 = 0;
 
 	-- Businesses, hubs, cost centers, billing accounts, users.
 	CREATE TEMP TABLE g_biz ON COMMIT DROP AS
@@ -259,6 +323,21 @@ BEGIN
 	    CASE WHEN status = 'completed'
 	        THEN starts_at + make_interval(hours => hours, mins => 30) END
 	FROM g_asg;
+
+	-- A position whose slots are all taken is filled, and a future
+	-- shift whose positions all are, as the order commands leave them
+	-- (taken: the states of SQLR_FILLED in lib/sqlrules.h).
+	UPDATE shift_positions sp SET status = 'filled'
+	FROM (SELECT position_id, count(*) AS n FROM g_asg
+	    WHERE status IN ('assigned', 'confirmed', 'checked_in',
+	    'checked_out', 'completed')
+	    GROUP BY position_id) f
+	WHERE sp.id = f.position_id AND f.n >= sp.headcount;
+	UPDATE shifts s SET status = 'filled'
+	FROM g_shifts g
+	WHERE s.id = g.id AND s.status = 'open' AND NOT EXISTS (SELECT 1
+	    FROM shift_positions sp WHERE sp.shift_id = s.id AND
+	    sp.status = 'open');
 
 	-- Time entries for the work done.
 	CREATE TEMP TABLE g_te ON COMMIT DROP AS

@@ -748,6 +748,72 @@ START_TEST(tx_nested_begin_refused)
 }
 END_TEST
 
+/* The last statement with its COMMIT (one round trip). */
+START_TEST(tx_exec_commit_keeps)
+{
+	const char	*p[4] = { ID_B, "b", "2", NULL };
+
+	ck_assert_int_eq(db_begin(db), ERR_OK);
+	ck_assert_int_eq(insert(ID_A, "a", "1", NULL), ERR_OK);
+	ck_assert_int_eq(db_exec_commit(db, a, S_INSERT, 4, p, NULL),
+	    ERR_OK);
+	ck_assert_int_eq(admin_count(), 2);
+	/* The transaction is over: a new one can begin. */
+	ck_assert_int_eq(db_begin(db), ERR_OK);
+	ck_assert_int_eq(db_rollback(db), ERR_OK);
+}
+END_TEST
+
+/* A failing last statement: no COMMIT, the transaction rolls back. */
+START_TEST(tx_exec_commit_failure_keeps_nothing)
+{
+	const char	*p[4] = { ID_B, "a", "2", NULL };
+
+	ck_assert_int_eq(db_begin(db), ERR_OK);
+	ck_assert_int_eq(insert(ID_A, "a", "1", NULL), ERR_OK);
+	ck_assert_int_eq(db_exec_commit(db, a, S_INSERT, 4, p, NULL),
+	    ERR_CONFLICT);
+	ck_assert_str_eq(db_sqlstate(db), "23505");
+	ck_assert_int_eq(db_rollback(db), ERR_OK);
+	ck_assert_int_eq(admin_count(), 0);
+	ck_assert_int_eq(own_count(), 0);
+}
+END_TEST
+
+/* The only statement of a transaction carries both BEGIN and COMMIT. */
+START_TEST(tx_exec_commit_alone)
+{
+	const char	*p[4] = { ID_A, "a", "1", NULL };
+
+	ck_assert_int_eq(db_begin(db), ERR_OK);
+	ck_assert_int_eq(db_exec_commit(db, a, S_INSERT, 4, p, NULL),
+	    ERR_OK);
+	ck_assert_int_eq(admin_count(), 1);
+}
+END_TEST
+
+START_TEST(tx_exec_commit_without_tx)
+{
+	const char	*p[4] = { ID_A, "a", "1", NULL };
+
+	ck_assert_int_eq(db_exec_commit(db, a, S_INSERT, 4, p, NULL),
+	    ERR_INTERNAL);
+	ck_assert_int_eq(admin_count(), 0);
+}
+END_TEST
+
+/* A transaction with no statement commits (and rolls back) nothing. */
+START_TEST(tx_empty)
+{
+	ck_assert_int_eq(db_begin(db), ERR_OK);
+	ck_assert_int_eq(db_commit(db), ERR_OK);
+	ck_assert_int_eq(db_begin(db), ERR_OK);
+	ck_assert_int_eq(db_rollback(db), ERR_OK);
+	ck_assert_int_eq(insert(ID_A, "a", "1", NULL), ERR_OK);
+	ck_assert_int_eq(admin_count(), 1);
+}
+END_TEST
+
 /* Reconnection */
 
 START_TEST(reconnect_outside_tx)
@@ -796,6 +862,43 @@ START_TEST(reconnect_on_begin)
 	ck_assert_int_eq(db_begin(db), ERR_OK);
 	ck_assert_int_eq(insert(ID_A, "a", "1", NULL), ERR_OK);
 	ck_assert_int_eq(db_commit(db), ERR_OK);
+	ck_assert_int_eq(admin_count(), 1);
+}
+END_TEST
+
+/*
+ * The connection breaks between db_begin() and the first statement: the
+ * transaction has done nothing yet, so BEGIN and the statement run on a
+ * new connection.
+ */
+START_TEST(reconnect_before_first_statement)
+{
+	char	*pid1;
+
+	pid1 = own_pid();
+	ck_assert_int_eq(db_begin(db), ERR_OK);
+	terminate(pid1);
+	ck_assert_int_eq(insert(ID_A, "a", "1", NULL), ERR_OK);
+	ck_assert_str_ne(own_pid(), pid1);
+	ck_assert_int_eq(admin_count(), 0);	/* still uncommitted */
+	ck_assert_int_eq(db_commit(db), ERR_OK);
+	ck_assert_int_eq(admin_count(), 1);
+}
+END_TEST
+
+/* A commit whose connection broke: ERR_UPSTREAM, nothing kept, no retry. */
+START_TEST(reconnect_exec_commit_of_lost_tx)
+{
+	const char	*p[4] = { ID_B, "b", "1", NULL };
+
+	ck_assert_int_eq(db_begin(db), ERR_OK);
+	ck_assert_int_eq(insert(ID_A, "a", "1", NULL), ERR_OK);
+	terminate(own_pid());
+	ck_assert_int_eq(db_exec_commit(db, a, S_INSERT, 4, p, NULL),
+	    ERR_UPSTREAM);
+	ck_assert_int_eq(db_rollback(db), ERR_OK);
+	ck_assert_int_eq(admin_count(), 0);
+	ck_assert_int_eq(insert(ID_C, "c", "1", NULL), ERR_OK);
 	ck_assert_int_eq(admin_count(), 1);
 }
 END_TEST
@@ -898,12 +1001,19 @@ db_suite(void)
 	tcase_add_test(tc, tx_rollback_without_tx);
 	tcase_add_test(tc, tx_commit_without_tx);
 	tcase_add_test(tc, tx_nested_begin_refused);
+	tcase_add_test(tc, tx_exec_commit_keeps);
+	tcase_add_test(tc, tx_exec_commit_failure_keeps_nothing);
+	tcase_add_test(tc, tx_exec_commit_alone);
+	tcase_add_test(tc, tx_exec_commit_without_tx);
+	tcase_add_test(tc, tx_empty);
 
 	tc = tcase(s, "reconnect", 1);
 	tcase_add_test(tc, reconnect_outside_tx);
 	tcase_add_test(tc, reconnect_inside_tx_upstream);
 	tcase_add_test(tc, reconnect_commit_of_lost_tx);
 	tcase_add_test(tc, reconnect_on_begin);
+	tcase_add_test(tc, reconnect_before_first_statement);
+	tcase_add_test(tc, reconnect_exec_commit_of_lost_tx);
 	tcase_add_test(tc, reconnect_on_ping);
 
 	tc = tcase(s, "db_ping", 1);

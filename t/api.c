@@ -1,8 +1,9 @@
 /*
- * api: Check assertions shared by the integration suites that read the
- * API (t/check_client.c, t/check_staff.c): requests as a token, JSON
- * members by path, the error envelope, lists and cursors, and SQL run
- * through the stack's psql for independently computed expectations.
+ * api: what the integration suites (t/check_client.c, t/check_staff.c,
+ * t/check_commands.c, ...) share: their main() and test cases, tokens,
+ * and Check assertions: requests as a token, commands, JSON members by
+ * path, the error envelope, lists and cursors, and SQL run through the
+ * stack's psql for independently computed expectations.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -22,6 +24,90 @@
 #include "uuid.h"
 #include "http.h"
 #include "api.h"
+
+#define API_DEMO_PASSWORD	"krow-demo-1"
+
+static const char	*api_prog = "check";	/* for messages */
+
+int
+api_main(const char *prog, Suite *(*make)(void), void (*setup)(void),
+    void (*teardown)(void))
+{
+	SRunner	*sr;
+	int	 failed;
+
+	api_prog = prog;
+	if (http_base() == NULL) {
+		printf("%s: KROW_TEST_URL is not set; skipped "
+		    "(t/integration.sh starts the stack and sets it)\n", prog);
+		return 77;
+	}
+	if (http_global_init() == -1) {
+		fprintf(stderr, "%s: curl_global_init failed\n", prog);
+		return EXIT_FAILURE;
+	}
+	if (setup != NULL)
+		setup();
+	sr = srunner_create(make());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (teardown != NULL)
+		teardown();
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+TCase *
+api_tcase(Suite *s, const char *name, double timeout)
+{
+	TCase	*tc;
+
+	tc = tcase_create(name);
+	tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+char *
+api_mint(const char *uid)
+{
+	char	*t;
+
+	if ((t = http_mint(uid, 0, 3600, 0)) == NULL) {
+		fprintf(stderr, "%s: cannot mint a token for %s\n", api_prog,
+		    uid);
+		exit(EXIT_FAILURE);
+	}
+	return t;
+}
+
+const char *
+api_key(const char *tag)
+{
+	static char	 k[8][128];
+	static int	 i;
+	char		*p;
+
+	p = k[i % 8];
+	ck_assert_int_lt(snprintf(p, sizeof(k[0]), "%s-%ld-%ld-%d", tag,
+	    (long)getpid(), (long)time(NULL), i), (int)sizeof(k[0]));
+	i++;
+	return p;
+}
+
+char *
+api_sign_in(const char *email)
+{
+	char	*t;
+	long	 st;
+
+	if ((t = http_sign_in(email, API_DEMO_PASSWORD, NULL, &st)) == NULL) {
+		fprintf(stderr, "%s: sign-in of %s failed (HTTP %ld)\n",
+		    api_prog, email, st);
+		exit(EXIT_FAILURE);
+	}
+	return t;
+}
 
 void
 api_req_ok(int rc)
@@ -96,6 +182,19 @@ api_envelope(struct http_res *res, long status, const char *code,
 	if (field != NULL)
 		ck_assert_msg(json_object_object_get_ex(d, field, NULL),
 		    "details do not name %s: %s", field, res->body);
+}
+
+/* Send the command and expect an envelope. */
+void
+api_expect(const char *method, const char *path, const char *token,
+    const char *key, const char *body, long status, const char *code,
+    const char *field)
+{
+	struct http_res	 res;
+
+	api_cmd(method, path, token, key, body, &res);
+	api_envelope(&res, status, code, field);
+	http_res_free(&res);
 }
 
 /* GET path as token; expect 400 VALIDATION_ERROR naming field. */

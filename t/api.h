@@ -7,8 +7,32 @@
 
 #include <stddef.h>
 
+#include <check.h>
+
 struct http_res;
 struct json_object;
+
+/*
+ * The main() of an integration suite named prog: exit 77 (skipped) when
+ * $KROW_TEST_URL is not set; otherwise initialise libcurl, run setup()
+ * (mint the suite's tokens; may be NULL), run the suite make() builds
+ * (CK_ENV), run teardown() (free them; may be NULL).  Returns the exit
+ * status: EXIT_SUCCESS when every test passed, EXIT_FAILURE otherwise.
+ */
+int		 api_main(const char *prog, Suite *(*make)(void),
+		    void (*setup)(void), void (*teardown)(void));
+/* A test case name added to s, each test limited to timeout seconds. */
+TCase		*api_tcase(Suite *s, const char *name, double timeout);
+/* A token for provider uid (http_mint(), valid for an hour), or the
+ * program exits with a message (mem_free() it). */
+char		*api_mint(const char *uid);
+/* An Idempotency-Key made of tag, this process and time and a call
+ * counter: unique to the run and call, so that reruns on one stack work
+ * (the last 8 stay valid). */
+const char	*api_key(const char *tag);
+/* The idToken of the demo user email signed in with the demo password,
+ * or the program exits with a message (mem_free() it). */
+char		*api_sign_in(const char *email);
 
 /* The request got an HTTP answer at all. */
 void		 api_req_ok(int rc);
@@ -25,6 +49,10 @@ struct json_object *api_json_ok(struct http_res *res, long status);
  * is not NULL, details naming field). */
 void		 api_envelope(struct http_res *res, long status,
 		    const char *code, const char *field);
+/* The command (as api_cmd()) answers the envelope (as api_envelope()). */
+void		 api_expect(const char *method, const char *path,
+		    const char *token, const char *key, const char *body,
+		    long status, const char *code, const char *field);
 /* GET path answers 400 VALIDATION_ERROR naming field. */
 void		 api_expect_invalid(const char *path, const char *token,
 		    const char *field);

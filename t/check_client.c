@@ -1397,17 +1397,6 @@ START_TEST(test_signed_in_token)
 }
 END_TEST
 
-static TCase *
-tcase(Suite *s, const char *name)
-{
-	TCase	*tc;
-
-	tc = tcase_create(name);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return tc;
-}
-
 static Suite *
 client_suite(void)
 {
@@ -1415,14 +1404,14 @@ client_suite(void)
 	TCase	*tc;
 
 	s = suite_create("client");
-	tc = tcase(s, "hubs");
+	tc = api_tcase(s, "hubs", 120);
 	tcase_add_test(tc, test_hubs_owner);
 	tcase_add_test(tc, test_hubs_status_filter);
 	tcase_add_test(tc, test_hubs_pages);
 	tcase_add_test(tc, test_hubs_manager_restricted);
 	tcase_add_test(tc, test_hubs_other_business);
 	tcase_add_test(tc, test_hub_managers);
-	tc = tcase(s, "rules");
+	tc = api_tcase(s, "rules", 120);
 	tcase_add_loop_test(tc, test_bad_parameters, 0,
 	    sizeof(bad_paths) / sizeof(bad_paths[0]));
 	tcase_add_loop_test(tc, test_staff_and_admin_forbidden, 0,
@@ -1432,16 +1421,16 @@ client_suite(void)
 	tcase_add_loop_test(tc, test_foreign_ids_404, 0,
 	    sizeof(foreign_paths) / sizeof(foreign_paths[0]));
 	tcase_add_test(tc, test_signed_in_token);
-	tc = tcase(s, "catalog");
+	tc = api_tcase(s, "catalog", 120);
 	tcase_add_test(tc, test_cost_centers);
 	tcase_add_test(tc, test_vendors);
 	tcase_add_test(tc, test_vendor_roles);
-	tc = tcase(s, "billing");
+	tc = api_tcase(s, "billing", 120);
 	tcase_add_test(tc, test_billing_accounts);
 	tcase_add_test(tc, test_invoices_pending);
 	tcase_add_test(tc, test_invoices_manager_and_other);
 	tcase_add_test(tc, test_invoices_history);
-	tc = tcase(s, "orders");
+	tc = api_tcase(s, "orders", 120);
 	tcase_add_test(tc, test_orders_view);
 	tcase_add_test(tc, test_orders_view_manager_and_range);
 	tcase_add_test(tc, test_coverage);
@@ -1449,31 +1438,40 @@ client_suite(void)
 	tcase_add_test(tc, test_coverage_stats);
 	tcase_add_test(tc, test_dashboard);
 	tcase_add_test(tc, test_reorders);
-	tc = tcase(s, "spend");
+	tc = api_tcase(s, "spend", 120);
 	tcase_add_test(tc, test_current_bill);
 	tcase_add_test(tc, test_savings);
 	tcase_add_test(tc, test_spend_breakdown);
-	tc = tcase(s, "tenants");
+	tc = api_tcase(s, "tenants", 120);
 	tcase_add_test(tc, test_tenant_reads);
 	tcase_add_test(tc, test_tenant_rules);
-	tc = tcase(s, "scale");
+	tc = api_tcase(s, "scale", 120);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_scale_counts);
 	tcase_add_test(tc, test_scale_reads);
 	return s;
 }
 
-static char *
-mint(const char *uid)
+/* The suite's tokens. */
+static void
+run_setup(void)
 {
-	char	*t;
+	tok_owner = api_mint("demo-owner");
+	tok_manager = api_mint("demo-manager");
+	tok_other = api_mint("other-owner");
+	tok_staff = api_mint("demo-staff");
+	tok_admin = api_mint("demo-admin");
+	scale_setup();
+}
 
-	if ((t = http_mint(uid, 0, 3600, 0)) == NULL) {
-		fprintf(stderr, "check_client: cannot mint a token for %s\n",
-		    uid);
-		exit(EXIT_FAILURE);
-	}
-	return t;
+static void
+run_teardown(void)
+{
+	mem_free(tok_owner);
+	mem_free(tok_manager);
+	mem_free(tok_other);
+	mem_free(tok_staff);
+	mem_free(tok_admin);
 }
 
 /*
@@ -1483,32 +1481,5 @@ mint(const char *uid)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	if (http_base() == NULL) {
-		printf("check_client: KROW_TEST_URL is not set; skipped "
-		    "(t/integration.sh starts the stack and sets it)\n");
-		return 77;
-	}
-	if (http_global_init() == -1) {
-		fprintf(stderr, "check_client: curl_global_init failed\n");
-		return EXIT_FAILURE;
-	}
-	tok_owner = mint("demo-owner");
-	tok_manager = mint("demo-manager");
-	tok_other = mint("other-owner");
-	tok_staff = mint("demo-staff");
-	tok_admin = mint("demo-admin");
-	scale_setup();
-	sr = srunner_create(client_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	mem_free(tok_owner);
-	mem_free(tok_manager);
-	mem_free(tok_other);
-	mem_free(tok_staff);
-	mem_free(tok_admin);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return api_main("check_client", client_suite, run_setup, run_teardown);
 }

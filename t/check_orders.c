@@ -65,23 +65,6 @@ static char	*tok_owner, *tok_manager, *tok_other, *tok_staff, *tok_luis;
 
 static time_t	 suite_start;	/* orders made since: this run's */
 
-static char	*mint(const char *);
-
-/* A key unique to this run, call and tag, so that reruns on one stack
- * work. */
-static const char *
-key(const char *tag)
-{
-	static char	 k[8][128];
-	static int	 i;
-	char		*p;
-
-	p = k[i % 8];
-	snprintf(p, sizeof(k[0]), "%s-%ld-%ld-%d", tag, (long)getpid(),
-	    (long)time(NULL), i);
-	i++;
-	return p;
-}
 
 /* printf into a new string (mem_free() it). */
 static char *
@@ -153,16 +136,13 @@ order(const char *hub, const char *vendor, const char *cc,
 	    "\"shifts\":[%s]}", hub, vendor, cc, title, shifts);
 }
 
-/* Send and expect an envelope; frees res. */
+/* Send (with a fresh key) and expect an envelope. */
 static void
 expect(const char *method, const char *path, const char *token,
     const char *body, long status, const char *code, const char *field)
 {
-	struct http_res	 res;
-
-	api_cmd(method, path, token, key("x"), body, &res);
-	api_envelope(&res, status, code, field);
-	http_res_free(&res);
+	api_expect(method, path, token, api_key("x"), body, status, code,
+	    field);
 }
 
 static long long
@@ -181,8 +161,8 @@ create(const char *token, const char *body, struct http_res *out)
 	struct http_res	 res;
 	char		*id;
 
-	api_cmd("POST", "/commands/client/orders", token, key("create"), body,
-	    &res);
+	api_cmd("POST", "/commands/client/orders", token, api_key("create"),
+	    body, &res);
 	id = mem_strdup(api_str(api_json_ok(&res, 201), "orderId"));
 	if (out != NULL)
 		*out = res;
@@ -580,7 +560,7 @@ START_TEST(test_create_refused)
 	    " 'viewer', 'Orders Viewer' FROM businesses WHERE id = '" BIZ "'"
 	    " AND NOT EXISTS (SELECT 1 FROM users WHERE provider_uid ="
 	    " 'orders-suite-viewer') RETURNING id"));
-	viewer = mint("orders-suite-viewer");
+	viewer = api_mint("orders-suite-viewer");
 	expect("POST", "/commands/client/orders", viewer, b, 403,
 	    "FORBIDDEN", NULL);
 	mem_free(viewer);
@@ -617,7 +597,7 @@ START_TEST(test_create_refused)
 	mem_free(b);
 	/* The other business's owner does not see the demo hub. */
 	b = order(HUB_NY, VENDOR, CC_EVT, "Refused", s);
-	api_cmd("POST", "/commands/client/orders", tok_other, key("o"), b,
+	api_cmd("POST", "/commands/client/orders", tok_other, api_key("o"), b,
 	    &res);
 	api_envelope(&res, 404, "NOT_FOUND", NULL);
 	http_res_free(&res);
@@ -639,7 +619,7 @@ START_TEST(test_create_replay)
 	p = mem_strdup("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":1}]");
 	s = shift(35, 4, p);
 	body = order(HUB_NY, VENDOR, CC_EVT, title, s);
-	k = key("replay");
+	k = api_key("replay");
 	before = orders_count();
 	api_cmd("POST", "/commands/client/orders", tok_owner, k, body, &a);
 	api_json_ok(&a, 201);
@@ -684,7 +664,7 @@ START_TEST(test_create_parallel)
 		ck_assert((pids[i] = fork()) != -1);
 		if (pids[i] == 0) {
 			api_cmd("POST", "/commands/client/orders", tok_owner,
-			    key("par"), body, &res);
+			    api_key("par"), body, &res);
 			_exit(res.status == 201 ? 0 : 1);
 		}
 	}
@@ -723,7 +703,7 @@ START_TEST(test_update)
 	    CC_FNB "\",\"shifts\":[{\"shiftId\":\"%s\",\"startsAt\":\"%s\","
 	    "\"endsAt\":\"%s\",\"breakMinutes\":15,\"positions\":"
 	    "[{\"positionId\":\"%s\",\"headcount\":4}]}]}", sid, s, e, pid);
-	api_cmd("PATCH", path, tok_owner, key("upd"), body, &res);
+	api_cmd("PATCH", path, tok_owner, api_key("upd"), body, &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(api_str(o, "title"), "Renamed");
 	ck_assert(json_object_is_type(api_member(o, "notes"),
@@ -751,7 +731,7 @@ START_TEST(test_update)
 	mem_free(body);
 	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
 	    "[{\"positionId\":\"%s\",\"headcount\":1}]}]}", sid, pid);
-	api_cmd("PATCH", path, tok_owner, key("upd"), body, &res);
+	api_cmd("PATCH", path, tok_owner, api_key("upd"), body, &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(api_str(o, "status"), "filled");
 	it = json_object_array_get_idx(api_member(o, "shifts"), 0);
@@ -763,7 +743,7 @@ START_TEST(test_update)
 	mem_free(body);
 	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
 	    "[{\"positionId\":\"%s\",\"headcount\":2}]}]}", sid, pid);
-	api_cmd("PATCH", path, tok_owner, key("upd"), body, &res);
+	api_cmd("PATCH", path, tok_owner, api_key("upd"), body, &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(api_str(o, "status"), "open");
 	ck_assert_int_eq(api_num(o, "needed"), 2);
@@ -845,7 +825,7 @@ START_TEST(test_update_refused)
 	body = fmt("/commands/client/orders/%s", sf);
 	expect("PATCH", body, tok_manager, "{\"notes\":\"x\"}", 404,
 	    "NOT_FOUND", NULL);
-	api_cmd("PATCH", path, tok_manager, key("mgr"),
+	api_cmd("PATCH", path, tok_manager, api_key("mgr"),
 	    "{\"notes\":\"By the manager\"}", &res);
 	ck_assert_str_eq(api_str(api_json_ok(&res, 200), "notes"),
 	    "By the manager");
@@ -917,7 +897,7 @@ START_TEST(test_cancel)
 	    "FORBIDDEN", NULL);
 	expect("POST", path, tok_other, "{\"reason\":\"x\"}", 404,
 	    "NOT_FOUND", NULL);
-	api_cmd("POST", path, tok_owner, key("cancel"),
+	api_cmd("POST", path, tok_owner, api_key("cancel"),
 	    "{\"reason\":\"Venue flooded\"}", &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(api_str(o, "status"), "cancelled");
@@ -992,7 +972,7 @@ START_TEST(test_reorder)
 	d = day(60);
 	mem_free(body);
 	body = fmt("{\"startDate\":\"%s\"}", d);
-	api_cmd("POST", path, tok_owner, key("reorder"), body, &res);
+	api_cmd("POST", path, tok_owner, api_key("reorder"), body, &res);
 	o = api_json_ok(&res, 201);
 	nid = mem_strdup(api_str(o, "orderId"));
 	ck_assert_str_ne(nid, id);
@@ -1028,7 +1008,7 @@ START_TEST(test_reorder)
 	body = fmt("{\"startDate\":\"%s\",\"title\":\"Gala again\","
 	    "\"notes\":null}", d);
 	api_cmd("POST", "/commands/client/orders/" ORD_COMPLETED "/reorder",
-	    tok_owner, key("reorder"), body, &res);
+	    tok_owner, api_key("reorder"), body, &res);
 	o = api_json_ok(&res, 201);
 	ck_assert_str_eq(api_str(o, "title"), "Gala again");
 	ck_assert_str_eq(api_str(o, "sourceOrderId"), ORD_COMPLETED);
@@ -1106,7 +1086,7 @@ refused(const char *method, const char *path, const char *token,
 	char		 auth[20000], k[200];
 
 	ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
-	snprintf(k, sizeof(k), "Idempotency-Key: %s", key("bad"));
+	snprintf(k, sizeof(k), "Idempotency-Key: %s", api_key("bad"));
 	h[0] = auth;
 	h[1] = k;
 	h[2] = "Content-Type: application/json";
@@ -1243,17 +1223,6 @@ START_TEST(test_cleanup)
 }
 END_TEST
 
-static TCase *
-tcase(Suite *s, const char *name)
-{
-	TCase	*tc;
-
-	tc = tcase_create(name);
-	tcase_set_timeout(tc, 180);
-	suite_add_tcase(s, tc);
-	return tc;
-}
-
 static Suite *
 orders_suite(void)
 {
@@ -1261,75 +1230,51 @@ orders_suite(void)
 	TCase	*tc;
 
 	s = suite_create("orders");
-	tc = tcase(s, "create");
+	tc = api_tcase(s, "create", 180);
 	tcase_add_test(tc, test_create);
 	tcase_add_test(tc, test_create_invalid);
 	tcase_add_test(tc, test_create_refused);
 	tcase_add_test(tc, test_create_replay);
 	tcase_add_test(tc, test_create_parallel);
-	tc = tcase(s, "update");
+	tc = api_tcase(s, "update", 180);
 	tcase_add_test(tc, test_update);
 	tcase_add_test(tc, test_update_refused);
-	tc = tcase(s, "cancel");
+	tc = api_tcase(s, "cancel", 180);
 	tcase_add_test(tc, test_cancel);
-	tc = tcase(s, "reorder");
+	tc = api_tcase(s, "reorder", 180);
 	tcase_add_test(tc, test_reorder);
-	tc = tcase(s, "bad bodies");
+	tc = api_tcase(s, "bad bodies", 180);
 	tcase_add_test(tc, test_bad_bodies);
-	tc = tcase(s, "cleanup");
+	tc = api_tcase(s, "cleanup", 180);
 	tcase_add_test(tc, test_cleanup);
 	return s;
 }
 
-static char *
-mint(const char *uid)
+/* The suite's tokens. */
+static void
+run_setup(void)
 {
-	char	*t;
+	tok_owner = api_sign_in("owner@demo.example");
+	suite_start = time(NULL) - 1;
+	tok_manager = api_mint("demo-manager");
+	tok_other = api_mint("other-owner");
+	tok_staff = api_mint("demo-staff");
+	tok_luis = api_mint("demo-staff-luis");
+}
 
-	if ((t = http_mint(uid, 0, 3600, 0)) == NULL) {
-		fprintf(stderr, "check_orders: cannot mint a token for %s\n",
-		    uid);
-		exit(EXIT_FAILURE);
-	}
-	return t;
+static void
+run_teardown(void)
+{
+	mem_free(tok_owner);
+	mem_free(tok_manager);
+	mem_free(tok_other);
+	mem_free(tok_staff);
+	mem_free(tok_luis);
 }
 
 /* Run the suite against $KROW_TEST_URL; 77 when it is not set. */
 int
 main(void)
 {
-	SRunner	*sr;
-	long	 status;
-	int	 failed;
-
-	if (http_base() == NULL) {
-		printf("check_orders: KROW_TEST_URL is not set; skipped "
-		    "(t/integration.sh starts the stack and sets it)\n");
-		return 77;
-	}
-	if (http_global_init() == -1) {
-		fprintf(stderr, "check_orders: curl_global_init failed\n");
-		return EXIT_FAILURE;
-	}
-	if ((tok_owner = http_sign_in("owner@demo.example", "krow-demo-1",
-	    NULL, &status)) == NULL) {
-		fprintf(stderr, "check_orders: the demo owner cannot sign in "
-		    "(HTTP %ld)\n", status);
-		return EXIT_FAILURE;
-	}
-	suite_start = time(NULL) - 1;
-	tok_manager = mint("demo-manager");
-	tok_other = mint("other-owner");
-	tok_staff = mint("demo-staff");
-	tok_luis = mint("demo-staff-luis");
-	sr = srunner_create(orders_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	mem_free(tok_owner);
-	mem_free(tok_manager);
-	mem_free(tok_other);
-	mem_free(tok_staff);
-	mem_free(tok_luis);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return api_main("check_orders", orders_suite, run_setup, run_teardown);
 }

@@ -1375,17 +1375,6 @@ START_TEST(test_scale_year)
 }
 END_TEST
 
-static TCase *
-tcase(Suite *s, const char *name)
-{
-	TCase	*tc;
-
-	tc = tcase_create(name);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return tc;
-}
-
 static Suite *
 reports_suite(void)
 {
@@ -1393,38 +1382,38 @@ reports_suite(void)
 	TCase	*tc;
 
 	s = suite_create("reports");
-	tc = tcase(s, "summary");
+	tc = api_tcase(s, "summary", 120);
 	tcase_add_test(tc, test_summary_owner);
 	tcase_add_test(tc, test_summary_hub_and_manager);
 	tcase_add_test(tc, test_default_range);
-	tc = tcase(s, "spend");
+	tc = api_tcase(s, "spend", 120);
 	tcase_add_test(tc, test_spend_groups);
 	tcase_add_test(tc, test_spend_periods);
-	tc = tcase(s, "hours");
+	tc = api_tcase(s, "hours", 120);
 	tcase_add_test(tc, test_hours);
-	tc = tcase(s, "coverage");
+	tc = api_tcase(s, "coverage", 120);
 	tcase_add_test(tc, test_coverage);
-	tc = tcase(s, "no-shows");
+	tc = api_tcase(s, "no-shows", 120);
 	tcase_add_test(tc, test_no_shows);
-	tc = tcase(s, "performance");
+	tc = api_tcase(s, "performance", 120);
 	tcase_add_test(tc, test_performance);
-	tc = tcase(s, "csv");
+	tc = api_tcase(s, "csv", 120);
 	tcase_add_loop_test(tc, test_csv_matches_json, 0,
 	    sizeof(reports) / sizeof(reports[0]));
 	tcase_add_test(tc, test_csv_negotiation);
 	tcase_add_test(tc, test_csv_list_whole);
-	tc = tcase(s, "rules");
+	tc = api_tcase(s, "rules", 120);
 	tcase_add_loop_test(tc, test_bad_parameters, 0,
 	    sizeof(bad_paths) / sizeof(bad_paths[0]));
 	tcase_add_loop_test(tc, test_staff_and_admin_forbidden, 0,
 	    sizeof(report_paths) / sizeof(report_paths[0]));
 	tcase_add_loop_test(tc, test_foreign_hub_404, 0,
 	    sizeof(report_paths) / sizeof(report_paths[0]));
-	tc = tcase(s, "scale");
+	tc = api_tcase(s, "scale", 120);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_scale_year);
 	/* Last: the fixture is added before and removed after it. */
-	tc = tcase(s, "fixture");
+	tc = api_tcase(s, "fixture", 120);
 	tcase_add_unchecked_fixture(tc, fixture_add, fixture_remove);
 	tcase_add_test(tc, test_fixture_csv_cells);
 	tcase_add_test(tc, test_fixture_late_and_no_show);
@@ -1432,17 +1421,25 @@ reports_suite(void)
 	return s;
 }
 
-static char *
-mint(const char *uid)
+/* The suite's tokens. */
+static void
+run_setup(void)
 {
-	char	*t;
+	tok_owner = api_mint("demo-owner");
+	tok_manager = api_mint("demo-manager");
+	tok_other = api_mint("other-owner");
+	tok_staff = api_mint("demo-staff");
+	tok_admin = api_mint("demo-admin");
+}
 
-	if ((t = http_mint(uid, 0, 3600, 0)) == NULL) {
-		fprintf(stderr, "check_reports: cannot mint a token for %s\n",
-		    uid);
-		exit(EXIT_FAILURE);
-	}
-	return t;
+static void
+run_teardown(void)
+{
+	mem_free(tok_owner);
+	mem_free(tok_manager);
+	mem_free(tok_other);
+	mem_free(tok_staff);
+	mem_free(tok_admin);
 }
 
 /*
@@ -1452,31 +1449,6 @@ mint(const char *uid)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	if (http_base() == NULL) {
-		printf("check_reports: KROW_TEST_URL is not set; skipped "
-		    "(t/integration.sh starts the stack and sets it)\n");
-		return 77;
-	}
-	if (http_global_init() == -1) {
-		fprintf(stderr, "check_reports: curl_global_init failed\n");
-		return EXIT_FAILURE;
-	}
-	tok_owner = mint("demo-owner");
-	tok_manager = mint("demo-manager");
-	tok_other = mint("other-owner");
-	tok_staff = mint("demo-staff");
-	tok_admin = mint("demo-admin");
-	sr = srunner_create(reports_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	mem_free(tok_owner);
-	mem_free(tok_manager);
-	mem_free(tok_other);
-	mem_free(tok_staff);
-	mem_free(tok_admin);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return api_main("check_reports", reports_suite, run_setup,
+	    run_teardown);
 }

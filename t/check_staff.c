@@ -997,17 +997,6 @@ START_TEST(test_cursor_of_other_list)
 }
 END_TEST
 
-static TCase *
-tcase(Suite *s, const char *name)
-{
-	TCase	*tc;
-
-	tc = tcase_create(name);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return tc;
-}
-
 static Suite *
 staff_suite(void)
 {
@@ -1015,7 +1004,7 @@ staff_suite(void)
 	TCase	*tc;
 
 	s = suite_create("staff");
-	tc = tcase(s, "shifts");
+	tc = api_tcase(s, "shifts", 120);
 	tcase_add_test(tc, test_assigned);
 	tcase_add_test(tc, test_pending);
 	tcase_add_test(tc, test_completed);
@@ -1024,23 +1013,23 @@ staff_suite(void)
 	tcase_add_test(tc, test_open_availability);
 	tcase_add_test(tc, test_shift_detail);
 	tcase_add_test(tc, test_time_zone_edges);
-	tc = tcase(s, "clock-in");
+	tc = api_tcase(s, "clock-in", 120);
 	tcase_add_test(tc, test_clockin_today_ny);
 	tcase_add_test(tc, test_clockin_today_far_zone);
 	tcase_add_test(tc, test_clockin_status);
-	tc = tcase(s, "profile");
+	tc = api_tcase(s, "profile", 120);
 	tcase_add_test(tc, test_profile_completion);
 	tcase_add_test(tc, test_profile_sections);
 	tcase_add_test(tc, test_personal_info);
 	tcase_add_test(tc, test_profile_lists);
-	tc = tcase(s, "payments");
+	tc = api_tcase(s, "payments", 120);
 	tcase_add_test(tc, test_payments_summary);
 	tcase_add_test(tc, test_payments_history);
 	tcase_add_test(tc, test_payments_chart);
-	tc = tcase(s, "dashboard");
+	tc = api_tcase(s, "dashboard", 120);
 	tcase_add_test(tc, test_dashboard);
 	tcase_add_test(tc, test_availability);
-	tc = tcase(s, "rules");
+	tc = api_tcase(s, "rules", 120);
 	tcase_add_loop_test(tc, test_every_route_answers_staff, 0,
 	    sizeof(staff_paths) / sizeof(staff_paths[0]));
 	tcase_add_loop_test(tc, test_client_and_admin_forbidden, 0,
@@ -1051,17 +1040,25 @@ staff_suite(void)
 	return s;
 }
 
-static char *
-mint(const char *uid)
+/* The suite's tokens. */
+static void
+run_setup(void)
 {
-	char	*t;
+	tok_sam = api_mint("demo-staff");
+	tok_luis = api_mint("demo-staff-luis");
+	tok_jordan = api_mint("demo-staff-jordan");
+	tok_owner = api_mint("demo-owner");
+	tok_admin = api_mint("demo-admin");
+}
 
-	if ((t = http_mint(uid, 0, 3600, 0)) == NULL) {
-		fprintf(stderr, "check_staff: cannot mint a token for %s\n",
-		    uid);
-		exit(EXIT_FAILURE);
-	}
-	return t;
+static void
+run_teardown(void)
+{
+	mem_free(tok_sam);
+	mem_free(tok_luis);
+	mem_free(tok_jordan);
+	mem_free(tok_owner);
+	mem_free(tok_admin);
 }
 
 /*
@@ -1071,31 +1068,5 @@ mint(const char *uid)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	if (http_base() == NULL) {
-		printf("check_staff: KROW_TEST_URL is not set; skipped "
-		    "(t/integration.sh starts the stack and sets it)\n");
-		return 77;
-	}
-	if (http_global_init() == -1) {
-		fprintf(stderr, "check_staff: curl_global_init failed\n");
-		return EXIT_FAILURE;
-	}
-	tok_sam = mint("demo-staff");
-	tok_luis = mint("demo-staff-luis");
-	tok_jordan = mint("demo-staff-jordan");
-	tok_owner = mint("demo-owner");
-	tok_admin = mint("demo-admin");
-	sr = srunner_create(staff_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	mem_free(tok_sam);
-	mem_free(tok_luis);
-	mem_free(tok_jordan);
-	mem_free(tok_owner);
-	mem_free(tok_admin);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return api_main("check_staff", staff_suite, run_setup, run_teardown);
 }

@@ -23,11 +23,9 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +36,7 @@
 #include "mem.h"
 #include "uuid.h"
 #include "http.h"
+#include "api.h"
 
 #define ID(n)		"00000000-0000-4000-8000-" n
 #define MISSING		ID("0000000fffff")
@@ -79,103 +78,6 @@ static char	*today_starts, *today_ends;
 
 static void	restore_profile(void);
 
-/* A key unique to this run, call and tag, so that reruns on one stack
- * work. */
-static const char *
-key(const char *tag)
-{
-	static char	 k[5][128];
-	static int	 i;
-	char		*p;
-
-	p = k[i % 5];
-	snprintf(p, sizeof(k[0]), "%s-%ld-%ld-%d", tag, (long)getpid(),
-	    (long)time(NULL), i);
-	i++;
-	return p;
-}
-
-/*
- * Send method path as token with body (NULL: none) and Idempotency-Key
- * idem (NULL: no header).
- */
-static void
-cmd(const char *method, const char *path, const char *token,
-    const char *idem, const char *body, struct http_res *res)
-{
-	const char	*h[4];
-	char		 auth[20000], k[600];
-	size_t		 n = 0;
-
-	ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
-	h[n++] = auth;
-	if (idem != NULL) {
-		ck_assert_int_lt(snprintf(k, sizeof(k), "Idempotency-Key: %s",
-		    idem), (int)sizeof(k));
-		h[n++] = k;
-	}
-	if (body != NULL)
-		h[n++] = "Content-Type: application/json";
-	h[n] = NULL;
-	ck_assert_msg(http_do(method, path, h, body, res) == 0,
-	    "no HTTP answer (is the stack running?)");
-}
-
-static void
-get_as(const char *path, const char *token, struct http_res *res)
-{
-	const char	*h[2];
-	char		 auth[20000];
-
-	ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
-	h[0] = auth;
-	h[1] = NULL;
-	ck_assert(http_do("GET", path, h, NULL, res) == 0);
-}
-
-static struct json_object *
-json_ok(struct http_res *res, long status)
-{
-	char	 v[256];
-
-	ck_assert_msg(res->status == status, "status %ld, want %ld: %.2000s",
-	    res->status, status, res->body);
-	ck_assert_ptr_nonnull(http_header(res, "Content-Type", v, sizeof(v)));
-	ck_assert_int_eq(strncmp(v, "application/json", 16), 0);
-	ck_assert_msg(http_json(res) != NULL, "not JSON: %s", res->body);
-	return http_json(res);
-}
-
-/* The error envelope with code, and (field not NULL) details naming it. */
-static void
-envelope(struct http_res *res, long status, const char *code,
-    const char *field)
-{
-	struct json_object	*o, *v, *d;
-
-	o = json_ok(res, status);
-	ck_assert(json_object_object_get_ex(o, "code", &v));
-	ck_assert_str_eq(json_object_get_string(v), code);
-	ck_assert(json_object_object_get_ex(o, "requestId", &v));
-	ck_assert(uuid_valid(json_object_get_string(v)));
-	ck_assert(json_object_object_get_ex(o, "details", &d));
-	if (field != NULL)
-		ck_assert_msg(json_object_object_get_ex(d, field, NULL),
-		    "details do not name %s: %s", field, res->body);
-}
-
-/* Send and expect an envelope; frees res. */
-static void
-expect(const char *method, const char *path, const char *token,
-    const char *idem, const char *body, long status, const char *code,
-    const char *field)
-{
-	struct http_res	 res;
-
-	cmd(method, path, token, idem, body, &res);
-	envelope(&res, status, code, field);
-	http_res_free(&res);
-}
 
 static const char *
 str(struct json_object *o, const char *k)
@@ -205,62 +107,6 @@ find(struct json_object *o, const char *idkey, const char *id)
 	return NULL;
 }
 
-/* Run query with psql; its first output line (mem_free() it). */
-static char *
-sql(const char *query)
-{
-	const char	*script, *state;
-	char		 path[] = "/tmp/check_staff_commands.XXXXXX";
-	char		 cmdl[4096];
-	char		 line[4096];
-	FILE		*f;
-	int		 fd, n, st;
-	size_t		 len;
-
-	script = getenv("KROW_TEST_STACK");
-	state = getenv("KROW_TEST_STATE");
-	ck_assert_msg(script != NULL && state != NULL,
-	    "KROW_TEST_STACK and KROW_TEST_STATE must be set");
-	ck_assert((fd = mkstemp(path)) != -1);
-	len = strlen(query);
-	ck_assert(write(fd, query, len) == (ssize_t)len);
-	ck_assert(close(fd) == 0);
-	ck_assert(chmod(path, 0644) == 0);
-	n = snprintf(cmdl, sizeof(cmdl), "'%s' psql '%s' -XqtA -v "
-	    "ON_ERROR_STOP=1 -f '%s'", script, state, path);
-	ck_assert(n > 0 && (size_t)n < sizeof(cmdl));
-	fflush(NULL);
-	ck_assert((f = popen(cmdl, "r")) != NULL);
-	line[0] = '\0';
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	while (fgets(cmdl, sizeof(cmdl), f) != NULL)
-		continue;
-	st = pclose(f);
-	unlink(path);
-	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	    "psql failed on: %s", query);
-	len = strlen(line);
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		line[--len] = '\0';
-	return mem_strdup(line);
-}
-
-static long long
-sql_num(const char *query)
-{
-	char		*s, *end;
-	long long	 v;
-
-	s = sql(query);
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	ck_assert_msg(errno == 0 && end != s && *end == '\0',
-	    "not a number: '%s' from %s", s, query);
-	mem_free(s);
-	return v;
-}
-
 /* SHIFT_TODAY back to its demo times. */
 static void
 restore_today(void)
@@ -273,14 +119,14 @@ restore_today(void)
 	    " ends_at = '%s' WHERE id = '" SHIFT_TODAY "'"
 	    " AND (starts_at, ends_at) IS DISTINCT FROM ('%s', '%s');"
 	    " SELECT 1", today_starts, today_ends, today_starts, today_ends);
-	mem_free(sql(q));
+	mem_free(api_sql(q));
 }
 
 /* Start SHIFT_TODAY in 10 minutes: its clock-in window is open. */
 static void
 open_today(void)
 {
-	mem_free(sql("UPDATE shifts SET starts_at = now() + interval"
+	mem_free(api_sql("UPDATE shifts SET starts_at = now() + interval"
 	    " '10 minutes', ends_at = now() + interval '6 hours 10 minutes'"
 	    " WHERE id = '" SHIFT_TODAY "'; SELECT 1"));
 }
@@ -291,7 +137,7 @@ open_today(void)
 static void
 reset(void)
 {
-	mem_free(sql("DELETE FROM time_entries WHERE shift_id::text LIKE "
+	mem_free(api_sql("DELETE FROM time_entries WHERE shift_id::text LIKE "
 	    F7_LIKE ";"
 	    " DELETE FROM swap_requests WHERE assignment_id IN (SELECT id"
 	    " FROM assignments WHERE shift_id::text LIKE " F7_LIKE
@@ -349,7 +195,8 @@ reset(void)
 static long long
 footprint(void)
 {
-	return sql_num("SELECT (SELECT count(*) FROM assignments) * 1000000 +"
+	return api_sql_num("SELECT (SELECT count(*) FROM assignments)"
+	    " * 1000000 +"
 	    " (SELECT count(*) FROM swap_requests) * 10000 +"
 	    " (SELECT count(*) FROM audit_events WHERE action LIKE"
 	    " 'assignment.%' OR action LIKE 'swap_request.%') +"
@@ -366,8 +213,8 @@ listed(const char *list, const char *id)
 	int		 found;
 
 	snprintf(path, sizeof(path), "/query/staff/shifts/%s?limit=200", list);
-	get_as(path, tok_sam, &res);
-	found = find(json_ok(&res, 200), "shiftId", id) != NULL;
+	api_get_as(path, tok_sam, &res);
+	found = find(api_json_ok(&res, 200), "shiftId", id) != NULL;
 	http_res_free(&res);
 	return found;
 }
@@ -380,7 +227,7 @@ audits(const char *action, const char *id)
 
 	snprintf(q, sizeof(q), "SELECT count(*) FROM audit_events WHERE"
 	    " action = '%s' AND target_id = '%s'", action, id);
-	return sql_num(q);
+	return api_sql_num(q);
 }
 
 /* Send again with the same key and body: the same answer, replayed. */
@@ -391,7 +238,7 @@ replayed(const char *method, const char *path, const char *token,
 	struct http_res	 res;
 	char		 v[64];
 
-	cmd(method, path, token, k, body, &res);
+	api_cmd(method, path, token, k, body, &res);
 	ck_assert_int_eq(res.status, first->status);
 	ck_assert_str_eq(res.body, first->body);
 	ck_assert_ptr_nonnull(http_header(&res, "Idempotent-Replayed", v,
@@ -408,8 +255,8 @@ conflict(const char *method, const char *path, const char *token,
 	struct http_res		 res;
 	struct json_object	*d;
 
-	cmd(method, path, token, key("conflict"), body, &res);
-	envelope(&res, 409, "CONFLICT", "state");
+	api_cmd(method, path, token, api_key("conflict"), body, &res);
+	api_envelope(&res, 409, "CONFLICT", "state");
 	ck_assert(json_object_object_get_ex(http_json(&res), "details", &d));
 	ck_assert_str_eq(str(d, "state"), state);
 	http_res_free(&res);
@@ -433,9 +280,9 @@ START_TEST(test_apply)
 
 	ck_assert(listed("open", SHIFT_OPEN));
 	ck_assert(!listed("pending", SHIFT_OPEN));
-	k = key("apply");
-	cmd("POST", APPLY(SHIFT_OPEN), tok_sam, k, POS(POS_OPEN), &res);
-	o = json_ok(&res, 201);
+	k = api_key("apply");
+	api_cmd("POST", APPLY(SHIFT_OPEN), tok_sam, k, POS(POS_OPEN), &res);
+	o = api_json_ok(&res, 201);
 	ck_assert_str_eq(str(o, "status"), "applied");
 	ck_assert_str_eq(str(o, "shiftId"), SHIFT_OPEN);
 	ck_assert_str_eq(str(o, "positionId"), POS_OPEN);
@@ -450,7 +297,7 @@ START_TEST(test_apply)
 	ck_assert(listed("pending", SHIFT_OPEN));
 	ck_assert(!listed("open", SHIFT_OPEN));
 	ck_assert_int_eq(audits("assignment.apply", aid), 1);
-	ck_assert_int_eq(sql_num("SELECT count(*) FROM assignments WHERE"
+	ck_assert_int_eq(api_sql_num("SELECT count(*) FROM assignments WHERE"
 	    " staff_id = '" SAM "' AND shift_id = '" SHIFT_OPEN "'"), 1);
 	/* Applying again: the assignment is applied. */
 	conflict("POST", APPLY(SHIFT_OPEN), tok_sam, POS(POS_OPEN), "applied");
@@ -463,30 +310,30 @@ START_TEST(test_apply_refused)
 	long long	before;
 
 	before = footprint();
-	expect("POST", APPLY(SHIFT_OPEN), tok_sam, key("a1"), "{}", 400,
+	api_expect("POST", APPLY(SHIFT_OPEN), tok_sam, api_key("a1"), "{}", 400,
 	    "VALIDATION_ERROR", "positionId");
-	expect("POST", APPLY(SHIFT_OPEN), tok_sam, key("a2"),
+	api_expect("POST", APPLY(SHIFT_OPEN), tok_sam, api_key("a2"),
 	    "{\"positionId\":\"nope\"}", 400, "VALIDATION_ERROR",
 	    "positionId");
-	expect("POST", APPLY(SHIFT_OPEN), tok_sam, key("a3"),
+	api_expect("POST", APPLY(SHIFT_OPEN), tok_sam, api_key("a3"),
 	    "{\"positionId\":\"" POS_OPEN "\",\"note\":\"x\"}", 400,
 	    "VALIDATION_ERROR", "note");
-	expect("POST", APPLY("not-a-uuid"), tok_sam, key("a4"),
+	api_expect("POST", APPLY("not-a-uuid"), tok_sam, api_key("a4"),
 	    POS(POS_OPEN), 400, "VALIDATION_ERROR", "shiftId");
-	expect("POST", APPLY(SHIFT_OPEN), tok_sam, key("a5"), "[1", 400,
+	api_expect("POST", APPLY(SHIFT_OPEN), tok_sam, api_key("a5"), "[1", 400,
 	    "BAD_REQUEST", NULL);
-	expect("POST", APPLY(SHIFT_OPEN), tok_sam, NULL, POS(POS_OPEN), 400,
+	api_expect("POST", APPLY(SHIFT_OPEN), tok_sam, NULL, POS(POS_OPEN), 400,
 	    "IDEMPOTENCY_KEY_REQUIRED", NULL);
 	/* A client user is not a worker. */
-	expect("POST", APPLY(SHIFT_OPEN), tok_owner, key("a6"),
+	api_expect("POST", APPLY(SHIFT_OPEN), tok_owner, api_key("a6"),
 	    POS(POS_OPEN), 403, "FORBIDDEN", NULL);
 	/* A position of another shift, an unknown shift, another vendor's
 	 * position (Harbour launch, Metro Event Staff). */
-	expect("POST", APPLY(SHIFT_OPEN), tok_sam, key("a7"), POS(POS_8061),
-	    404, "NOT_FOUND", NULL);
-	expect("POST", APPLY(MISSING), tok_sam, key("a8"), POS(POS_OPEN),
-	    404, "NOT_FOUND", NULL);
-	expect("POST", APPLY(ID("000000008041")), tok_sam, key("a9"),
+	api_expect("POST", APPLY(SHIFT_OPEN), tok_sam, api_key("a7"),
+	    POS(POS_8061), 404, "NOT_FOUND", NULL);
+	api_expect("POST", APPLY(MISSING), tok_sam, api_key("a8"),
+	    POS(POS_OPEN), 404, "NOT_FOUND", NULL);
+	api_expect("POST", APPLY(ID("000000008041")), tok_sam, api_key("a9"),
 	    POS(ID("000000080411")), 404, "NOT_FOUND", NULL);
 	/* Full (Dinner service: 2 of 2), already assigned, a draft order. */
 	conflict("POST", APPLY(SHIFT_FULL), tok_sam, POS(POS_FULL), "full");
@@ -511,9 +358,9 @@ START_TEST(test_withdraw)
 
 	ck_assert(listed("pending", SHIFT_APPLIED));
 	before = audits("assignment.withdraw", ASG_APPLIED);
-	k = key("withdraw");
-	cmd("POST", WITHDRAW(SHIFT_APPLIED), tok_sam, k, NULL, &res);
-	o = json_ok(&res, 200);
+	k = api_key("withdraw");
+	api_cmd("POST", WITHDRAW(SHIFT_APPLIED), tok_sam, k, NULL, &res);
+	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(str(o, "assignmentId"), ASG_APPLIED);
 	ck_assert_str_eq(str(o, "status"), "cancelled");
 	ck_assert_ptr_nonnull(str(o, "cancelledAt"));
@@ -521,7 +368,7 @@ START_TEST(test_withdraw)
 	http_res_free(&res);
 	ck_assert(!listed("pending", SHIFT_APPLIED));
 	ck_assert(listed("cancelled", SHIFT_APPLIED));
-	s = sql(ASG_STATE(ASG_APPLIED));
+	s = api_sql(ASG_STATE(ASG_APPLIED));
 	ck_assert_str_eq(s, "cancelled|t|f");
 	mem_free(s);
 	ck_assert_int_eq(audits("assignment.withdraw", ASG_APPLIED),
@@ -539,16 +386,16 @@ START_TEST(test_withdraw_refused)
 	conflict("POST", WITHDRAW(SHIFT_CONFIRMED), tok_sam, NULL,
 	    "confirmed");
 	/* Other workers' assignments only (Luis has none on Sam's shift). */
-	expect("POST", WITHDRAW(SHIFT_FULL), tok_sam, key("w1"), NULL, 404,
-	    "NOT_FOUND", NULL);
-	expect("POST", WITHDRAW(SHIFT_APPLIED), tok_luis, key("w2"), NULL,
+	api_expect("POST", WITHDRAW(SHIFT_FULL), tok_sam, api_key("w1"), NULL,
 	    404, "NOT_FOUND", NULL);
-	expect("POST", WITHDRAW(MISSING), tok_sam, key("w3"), NULL, 404,
+	api_expect("POST", WITHDRAW(SHIFT_APPLIED), tok_luis, api_key("w2"),
+	    NULL, 404, "NOT_FOUND", NULL);
+	api_expect("POST", WITHDRAW(MISSING), tok_sam, api_key("w3"), NULL, 404,
 	    "NOT_FOUND", NULL);
-	expect("POST", WITHDRAW("8062"), tok_sam, key("w4"), NULL, 400,
+	api_expect("POST", WITHDRAW("8062"), tok_sam, api_key("w4"), NULL, 400,
 	    "VALIDATION_ERROR", "shiftId");
-	expect("POST", WITHDRAW(SHIFT_APPLIED), tok_owner, key("w5"), NULL,
-	    403, "FORBIDDEN", NULL);
+	api_expect("POST", WITHDRAW(SHIFT_APPLIED), tok_owner, api_key("w5"),
+	    NULL, 403, "FORBIDDEN", NULL);
 	ck_assert_int_eq(footprint(), before);
 	ck_assert(listed("pending", SHIFT_APPLIED));
 }
@@ -566,9 +413,9 @@ START_TEST(test_decline)
 
 	ck_assert(listed("assigned", SHIFT_ASSIGNED));
 	before = audits("assignment.decline", ASG_ASSIGNED);
-	k = key("decline");
-	cmd("POST", DECLINE(SHIFT_ASSIGNED), tok_sam, k, NULL, &res);
-	o = json_ok(&res, 200);
+	k = api_key("decline");
+	api_cmd("POST", DECLINE(SHIFT_ASSIGNED), tok_sam, k, NULL, &res);
+	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(str(o, "assignmentId"), ASG_ASSIGNED);
 	ck_assert_str_eq(str(o, "status"), "declined");
 	ck_assert_ptr_nonnull(str(o, "declinedAt"));
@@ -576,7 +423,7 @@ START_TEST(test_decline)
 	http_res_free(&res);
 	ck_assert(!listed("assigned", SHIFT_ASSIGNED));
 	ck_assert(listed("cancelled", SHIFT_ASSIGNED));
-	s = sql(ASG_STATE(ASG_ASSIGNED));
+	s = api_sql(ASG_STATE(ASG_ASSIGNED));
 	ck_assert_str_eq(s, "declined|f|t");
 	mem_free(s);
 	ck_assert_int_eq(audits("assignment.decline", ASG_ASSIGNED),
@@ -593,16 +440,16 @@ START_TEST(test_decline_refused)
 	conflict("POST", DECLINE(SHIFT_APPLIED), tok_sam, NULL, "applied");
 	conflict("POST", DECLINE(SHIFT_CONFIRMED), tok_sam, NULL,
 	    "confirmed");
-	expect("POST", DECLINE(SHIFT_FULL), tok_sam, key("d1"), NULL, 404,
-	    "NOT_FOUND", NULL);
-	expect("POST", DECLINE(SHIFT_ASSIGNED), tok_luis, key("d2"), NULL,
-	    409, "CONFLICT", "state");
-	expect("POST", DECLINE(SHIFT_CONFIRMED), tok_luis, key("d3"), NULL,
+	api_expect("POST", DECLINE(SHIFT_FULL), tok_sam, api_key("d1"), NULL,
 	    404, "NOT_FOUND", NULL);
-	expect("POST", DECLINE("x"), tok_sam, key("d4"), NULL, 400,
+	api_expect("POST", DECLINE(SHIFT_ASSIGNED), tok_luis, api_key("d2"),
+	    NULL, 409, "CONFLICT", "state");
+	api_expect("POST", DECLINE(SHIFT_CONFIRMED), tok_luis, api_key("d3"),
+	    NULL, 404, "NOT_FOUND", NULL);
+	api_expect("POST", DECLINE("x"), tok_sam, api_key("d4"), NULL, 400,
 	    "VALIDATION_ERROR", "shiftId");
-	expect("POST", DECLINE(SHIFT_ASSIGNED), tok_owner, key("d5"), NULL,
-	    403, "FORBIDDEN", NULL);
+	api_expect("POST", DECLINE(SHIFT_ASSIGNED), tok_owner, api_key("d5"),
+	    NULL, 403, "FORBIDDEN", NULL);
 	ck_assert_int_eq(footprint(), before);
 	ck_assert(listed("assigned", SHIFT_ASSIGNED));
 }
@@ -637,10 +484,10 @@ race(const char *const path[2], const char *const body[2],
 	fflush(NULL);
 	ck_assert_int_ne(holder = fork(), -1);
 	if (holder == 0) {
-		mem_free(sql(hold));
+		mem_free(api_sql(hold));
 		_exit(0);
 	}
-	for (i = 0; i < 100 && sql_num("SELECT count(*) FROM"
+	for (i = 0; i < 100 && api_sql_num("SELECT count(*) FROM"
 	    " pg_stat_activity WHERE query LIKE '%race-hold%'"
 	    " AND query NOT LIKE '%pg_stat_activity%'") == 0; i++)
 		nanosleep(&ts, NULL);
@@ -701,7 +548,7 @@ START_TEST(test_apply_race)
 	};
 	int	n[4], round;
 
-	mem_free(sql("INSERT INTO shift_positions (id, tenant_id,"
+	mem_free(api_sql("INSERT INTO shift_positions (id, tenant_id,"
 	    " business_id, shift_id, vendor_id, vendor_role_id, headcount,"
 	    " bill_rate_cents, pay_rate_cents) VALUES ('" F7_POS_OPEN2 "',"
 	    " '" ID("000000000001") "', '" ID("000000000101") "', '"
@@ -713,11 +560,11 @@ START_TEST(test_apply_race)
 		ck_assert_int_eq(n[3], 0);
 		ck_assert_int_eq(n[1], 1);
 		ck_assert_int_eq(n[2], 1);
-		ck_assert_int_eq(sql_num("SELECT count(*) FROM assignments"
+		ck_assert_int_eq(api_sql_num("SELECT count(*) FROM assignments"
 		    " WHERE staff_id = '" SAM "' AND shift_id = '" SHIFT_OPEN
 		    "'"), 1);
-		mem_free(sql("DELETE FROM assignments WHERE staff_id = '" SAM
-		    "' AND shift_id = '" SHIFT_OPEN "'; SELECT 1"));
+		mem_free(api_sql("DELETE FROM assignments WHERE staff_id = '"
+		    SAM "' AND shift_id = '" SHIFT_OPEN "'; SELECT 1"));
 	}
 }
 END_TEST
@@ -737,8 +584,8 @@ START_TEST(test_clock_in_race)
 	int	n[4], round;
 
 	open_today();
-	mem_free(sql("INSERT INTO orders (id, tenant_id, business_id, hub_id,"
-	    " order_number, title) VALUES ('" F7_ORDER "', '"
+	mem_free(api_sql("INSERT INTO orders (id, tenant_id, business_id,"
+	    " hub_id, order_number, title) VALUES ('" F7_ORDER "', '"
 	    ID("000000000001") "', '" ID("000000000101") "', '"
 	    ID("000000000501") "', 'F7-RACE', 'Race test');"
 	    " INSERT INTO shifts (id, tenant_id, business_id, order_id, hub_id,"
@@ -764,10 +611,10 @@ START_TEST(test_clock_in_race)
 		ck_assert_int_eq(n[3], 0);
 		ck_assert_int_eq(n[1], 1);
 		ck_assert_int_eq(n[2], 1);
-		ck_assert_int_eq(sql_num("SELECT count(*) FROM time_entries"
+		ck_assert_int_eq(api_sql_num("SELECT count(*) FROM time_entries"
 		    " WHERE staff_id = '" ID("000000000303") "'"
 		    " AND status = 'open'"), 1);
-		mem_free(sql("DELETE FROM time_entries WHERE staff_id = '"
+		mem_free(api_sql("DELETE FROM time_entries WHERE staff_id = '"
 		    ID("000000000303") "' AND (shift_id = '" F7_SOON "'"
 		    " OR assignment_id = '" ASG_TODAY "');"
 		    " UPDATE assignments SET status = 'confirmed',"
@@ -787,8 +634,8 @@ START_TEST(test_started_refused)
 	long long	 before;
 	char		*s;
 
-	mem_free(sql("INSERT INTO orders (id, tenant_id, business_id, hub_id,"
-	    " order_number, title) VALUES ('" F7_ORDER "', '"
+	mem_free(api_sql("INSERT INTO orders (id, tenant_id, business_id,"
+	    " hub_id, order_number, title) VALUES ('" F7_ORDER "', '"
 	    ID("000000000001") "', '" ID("000000000101") "', '"
 	    ID("000000000501") "', 'F7-START', 'Started test');"
 	    " INSERT INTO shifts (id, tenant_id, business_id, order_id, hub_id,"
@@ -818,7 +665,7 @@ START_TEST(test_started_refused)
 	conflict("POST", WITHDRAW(F7_STARTED_A), tok_sam, NULL, "started");
 	conflict("POST", DECLINE(F7_STARTED_B), tok_sam, NULL, "started");
 	ck_assert_int_eq(footprint(), before);
-	s = sql("SELECT string_agg(status, ',' ORDER BY shift_id) FROM"
+	s = api_sql("SELECT string_agg(status, ',' ORDER BY shift_id) FROM"
 	    " assignments WHERE staff_id = '" SAM "' AND shift_id::text LIKE "
 	    F7_LIKE);
 	ck_assert_str_eq(s, "applied,assigned");
@@ -839,10 +686,10 @@ START_TEST(test_swap)
 	const char		*k, *k2;
 	char			*sid;
 
-	k = key("swap");
-	cmd("POST", SWAP(SHIFT_CONFIRMED), tok_sam, k,
+	k = api_key("swap");
+	api_cmd("POST", SWAP(SHIFT_CONFIRMED), tok_sam, k,
 	    "{\"reason\":\"Exam the next morning\"}", &res);
-	o = json_ok(&res, 201);
+	o = api_json_ok(&res, 201);
 	ck_assert_str_eq(str(o, "status"), "pending");
 	ck_assert_str_eq(str(o, "assignmentId"), ASG_CONFIRMED);
 	ck_assert_str_eq(str(o, "shiftId"), SHIFT_CONFIRMED);
@@ -851,23 +698,23 @@ START_TEST(test_swap)
 	replayed("POST", SWAP(SHIFT_CONFIRMED), tok_sam, k,
 	    "{\"reason\":\"Exam the next morning\"}", &res);
 	http_res_free(&res);
-	ck_assert_int_eq(sql_num(PENDING_SWAPS), 1);
+	ck_assert_int_eq(api_sql_num(PENDING_SWAPS), 1);
 	ck_assert_int_eq(audits("swap_request.create", sid), 1);
 	/* The shift stays the worker's until the swap is approved. */
 	ck_assert(listed("assigned", SHIFT_CONFIRMED));
 	conflict("POST", SWAP(SHIFT_CONFIRMED), tok_sam,
 	    "{\"reason\":\"Again\"}", "pending");
-	ck_assert_int_eq(sql_num(PENDING_SWAPS), 1);
+	ck_assert_int_eq(api_sql_num(PENDING_SWAPS), 1);
 
-	k2 = key("unswap");
-	cmd("POST", UNSWAP(SHIFT_CONFIRMED), tok_sam, k2, NULL, &res2);
-	o = json_ok(&res2, 200);
+	k2 = api_key("unswap");
+	api_cmd("POST", UNSWAP(SHIFT_CONFIRMED), tok_sam, k2, NULL, &res2);
+	o = api_json_ok(&res2, 200);
 	ck_assert_str_eq(str(o, "swapRequestId"), sid);
 	ck_assert_str_eq(str(o, "status"), "cancelled");
 	ck_assert_ptr_nonnull(str(o, "resolvedAt"));
 	replayed("POST", UNSWAP(SHIFT_CONFIRMED), tok_sam, k2, NULL, &res2);
 	http_res_free(&res2);
-	ck_assert_int_eq(sql_num(PENDING_SWAPS), 0);
+	ck_assert_int_eq(api_sql_num(PENDING_SWAPS), 0);
 	ck_assert_int_eq(audits("swap_request.cancel", sid), 1);
 	conflict("POST", UNSWAP(SHIFT_CONFIRMED), tok_sam, NULL, "cancelled");
 	ck_assert(listed("assigned", SHIFT_CONFIRMED));
@@ -880,31 +727,31 @@ START_TEST(test_swap_refused)
 	long long	before;
 
 	before = footprint();
-	expect("POST", SWAP(SHIFT_CONFIRMED), tok_sam, key("s1"), "{}", 400,
-	    "VALIDATION_ERROR", "reason");
-	expect("POST", SWAP(SHIFT_CONFIRMED), tok_sam, key("s2"),
+	api_expect("POST", SWAP(SHIFT_CONFIRMED), tok_sam, api_key("s1"), "{}",
+	    400, "VALIDATION_ERROR", "reason");
+	api_expect("POST", SWAP(SHIFT_CONFIRMED), tok_sam, api_key("s2"),
 	    "{\"reason\":\"\"}", 400, "VALIDATION_ERROR", "reason");
-	expect("POST", SWAP(SHIFT_CONFIRMED), tok_sam, key("s3"),
+	api_expect("POST", SWAP(SHIFT_CONFIRMED), tok_sam, api_key("s3"),
 	    "{\"reason\":7}", 400, "VALIDATION_ERROR", "reason");
-	expect("POST", SWAP("nope"), tok_sam, key("s4"),
+	api_expect("POST", SWAP("nope"), tok_sam, api_key("s4"),
 	    "{\"reason\":\"x\"}", 400, "VALIDATION_ERROR", "shiftId");
-	expect("POST", SWAP(SHIFT_CONFIRMED), tok_owner, key("s5"),
+	api_expect("POST", SWAP(SHIFT_CONFIRMED), tok_owner, api_key("s5"),
 	    "{\"reason\":\"x\"}", 403, "FORBIDDEN", NULL);
-	expect("POST", UNSWAP(SHIFT_CONFIRMED), tok_owner, key("s6"), NULL,
-	    403, "FORBIDDEN", NULL);
+	api_expect("POST", UNSWAP(SHIFT_CONFIRMED), tok_owner, api_key("s6"),
+	    NULL, 403, "FORBIDDEN", NULL);
 	conflict("POST", SWAP(SHIFT_APPLIED), tok_sam, "{\"reason\":\"x\"}",
 	    "applied");
 	/* Another worker's shift; no swap request to cancel. */
-	expect("POST", SWAP(SHIFT_CONFIRMED), tok_luis, key("s7"),
+	api_expect("POST", SWAP(SHIFT_CONFIRMED), tok_luis, api_key("s7"),
 	    "{\"reason\":\"x\"}", 404, "NOT_FOUND", NULL);
-	expect("POST", SWAP(SHIFT_FULL), tok_sam, key("s8"),
+	api_expect("POST", SWAP(SHIFT_FULL), tok_sam, api_key("s8"),
 	    "{\"reason\":\"x\"}", 404, "NOT_FOUND", NULL);
-	expect("POST", UNSWAP(SHIFT_CONFIRMED), tok_luis, key("s9"), NULL,
+	api_expect("POST", UNSWAP(SHIFT_CONFIRMED), tok_luis, api_key("s9"),
+	    NULL, 404, "NOT_FOUND", NULL);
+	api_expect("POST", UNSWAP(SHIFT_CONFIRMED), tok_sam, api_key("s10"),
+	    NULL, 404, "NOT_FOUND", NULL);
+	api_expect("POST", UNSWAP(SHIFT_FULL), tok_sam, api_key("s11"), NULL,
 	    404, "NOT_FOUND", NULL);
-	expect("POST", UNSWAP(SHIFT_CONFIRMED), tok_sam, key("s10"), NULL,
-	    404, "NOT_FOUND", NULL);
-	expect("POST", UNSWAP(SHIFT_FULL), tok_sam, key("s11"), NULL, 404,
-	    "NOT_FOUND", NULL);
 	ck_assert_int_eq(footprint(), before);
 }
 END_TEST
@@ -924,8 +771,8 @@ clocked_in(const char *token, char **id)
 	struct json_object	*o, *te;
 	int			 in;
 
-	get_as("/query/staff/clock-in/status", token, &res);
-	o = json_ok(&res, 200);
+	api_get_as("/query/staff/clock-in/status", token, &res);
+	o = api_json_ok(&res, 200);
 	ck_assert(json_object_object_get_ex(o, "clockedIn", &te));
 	in = json_object_get_boolean(te);
 	if (in && id != NULL) {
@@ -943,33 +790,33 @@ START_TEST(test_clock_in_refused)
 	long long		 before;
 
 	open_today();
-	before = footprint() + sql_num(ENTRIES);
-	expect("POST", CLOCK_IN, tok_luis, key("c1"), "{}", 400,
+	before = footprint() + api_sql_num(ENTRIES);
+	api_expect("POST", CLOCK_IN, tok_luis, api_key("c1"), "{}", 400,
 	    "VALIDATION_ERROR", "nfcTagId");
-	expect("POST", CLOCK_IN, tok_luis, key("c2"),
+	api_expect("POST", CLOCK_IN, tok_luis, api_key("c2"),
 	    "{\"nfcTagId\":\"zz\"}", 400, "VALIDATION_ERROR", "nfcTagId");
-	expect("POST", CLOCK_IN, tok_luis, key("c3"),
+	api_expect("POST", CLOCK_IN, tok_luis, api_key("c3"),
 	    "{\"nfcTagId\":\"" TAG_NY "\",\"latitude\":40.7516,"
 	    "\"longitude\":-73.9776}", 400, "VALIDATION_ERROR", "nfcTagId");
-	expect("POST", CLOCK_IN, tok_luis, key("c4"),
+	api_expect("POST", CLOCK_IN, tok_luis, api_key("c4"),
 	    "{\"latitude\":40.7516}", 400, "VALIDATION_ERROR", "longitude");
-	expect("POST", CLOCK_IN, tok_luis, key("c5"),
+	api_expect("POST", CLOCK_IN, tok_luis, api_key("c5"),
 	    "{\"latitude\":91,\"longitude\":0}", 400, "VALIDATION_ERROR",
 	    "latitude");
-	expect("POST", CLOCK_IN, tok_luis, key("c6"),
+	api_expect("POST", CLOCK_IN, tok_luis, api_key("c6"),
 	    "{\"latitude\":\"40\",\"longitude\":0}", 400, "VALIDATION_ERROR",
 	    "latitude");
-	expect("POST", CLOCK_IN, tok_luis, key("c7"),
+	api_expect("POST", CLOCK_IN, tok_luis, api_key("c7"),
 	    "{\"nfcTagId\":\"" TAG_NY "\",\"at\":1}", 400,
 	    "VALIDATION_ERROR", "at");
-	expect("POST", CLOCK_IN, tok_owner, key("c8"),
+	api_expect("POST", CLOCK_IN, tok_owner, api_key("c8"),
 	    "{\"nfcTagId\":\"" TAG_NY "\"}", 403, "FORBIDDEN", NULL);
 	/* Another hub's tag; 1.1 km north of the hub. */
 	conflict("POST", CLOCK_IN, tok_luis, "{\"nfcTagId\":\"" TAG_AKL "\"}",
 	    "nfc_tag_mismatch");
-	cmd("POST", CLOCK_IN, tok_luis, key("c9"),
+	api_cmd("POST", CLOCK_IN, tok_luis, api_key("c9"),
 	    "{\"latitude\":40.7616,\"longitude\":-73.9776}", &res);
-	envelope(&res, 409, "CONFLICT", "distanceMeters");
+	api_envelope(&res, 409, "CONFLICT", "distanceMeters");
 	ck_assert(json_object_object_get_ex(http_json(&res), "details", &d));
 	ck_assert_str_eq(str(d, "state"), "outside_geofence");
 	ck_assert_int_eq(atoi(str(d, "distanceMeters")), 1112);
@@ -979,12 +826,12 @@ START_TEST(test_clock_in_refused)
 	    "no_shift_open");
 	/* The window opens staff_clock_in_window_minutes (30) before. */
 	restore_today();
-	mem_free(sql("UPDATE shifts SET starts_at = now() + interval"
+	mem_free(api_sql("UPDATE shifts SET starts_at = now() + interval"
 	    " '40 minutes', ends_at = now() + interval '6 hours'"
 	    " WHERE id = '" SHIFT_TODAY "'; SELECT 1"));
 	conflict("POST", CLOCK_IN, tok_luis, "{\"nfcTagId\":\"" TAG_NY "\"}",
 	    "no_shift_open");
-	ck_assert_int_eq(footprint() + sql_num(ENTRIES), before);
+	ck_assert_int_eq(footprint() + api_sql_num(ENTRIES), before);
 	ck_assert(!clocked_in(tok_luis, NULL));
 }
 END_TEST
@@ -998,11 +845,11 @@ START_TEST(test_clock_nfc)
 
 	open_today();
 	ck_assert(!clocked_in(tok_luis, NULL));
-	k = key("clockin");
+	k = api_key("clockin");
 	/* The UID as the phone reads it, in lower case. */
-	cmd("POST", CLOCK_IN, tok_luis, k, "{\"nfcTagId\":\"04a1b2c3d4e5f6\"}",
-	    &res);
-	o = json_ok(&res, 201);
+	api_cmd("POST", CLOCK_IN, tok_luis, k,
+	    "{\"nfcTagId\":\"04a1b2c3d4e5f6\"}", &res);
+	o = api_json_ok(&res, 201);
 	ck_assert_str_eq(str(o, "status"), "open");
 	ck_assert_str_eq(str(o, "clockInMethod"), "nfc");
 	ck_assert_str_eq(str(o, "nfcTagId"), TAG_NY_ID);
@@ -1016,7 +863,7 @@ START_TEST(test_clock_nfc)
 	ck_assert(clocked_in(tok_luis, &id));
 	ck_assert_str_eq(id, te);
 	mem_free(id);
-	s = sql(ASG_STATE(ASG_TODAY));
+	s = api_sql(ASG_STATE(ASG_TODAY));
 	ck_assert_str_eq(s, "checked_in|t|t");
 	mem_free(s);
 	ck_assert_int_eq(audits("time_entry.clock_in", te), 1);
@@ -1024,21 +871,21 @@ START_TEST(test_clock_nfc)
 	    "clocked_in");
 
 	/* Clock-out: a break longer than the time clocked is refused. */
-	expect("POST", CLOCK_OUT, tok_luis, key("o1"),
+	api_expect("POST", CLOCK_OUT, tok_luis, api_key("o1"),
 	    "{\"breakMinutes\":30}", 400, "VALIDATION_ERROR", "breakMinutes");
-	expect("POST", CLOCK_OUT, tok_luis, key("o2"),
+	api_expect("POST", CLOCK_OUT, tok_luis, api_key("o2"),
 	    "{\"breakMinutes\":241}", 400, "VALIDATION_ERROR", "breakMinutes");
-	expect("POST", CLOCK_OUT, tok_owner, key("o3"), "{}", 403,
+	api_expect("POST", CLOCK_OUT, tok_owner, api_key("o3"), "{}", 403,
 	    "FORBIDDEN", NULL);
 	conflict("POST", CLOCK_OUT, tok_sam, "{}", "not_clocked_in");
 	ck_assert(clocked_in(tok_luis, NULL));
 	/* An hour clocked, a quarter of it on a break. */
 	snprintf(q, sizeof(q), "UPDATE time_entries SET clock_in_at = now()"
 	    " - interval '60 minutes' WHERE id = '%s'; SELECT 1", te);
-	mem_free(sql(q));
-	k = key("clockout");
-	cmd("POST", CLOCK_OUT, tok_luis, k, "{\"breakMinutes\":15}", &res);
-	o = json_ok(&res, 200);
+	mem_free(api_sql(q));
+	k = api_key("clockout");
+	api_cmd("POST", CLOCK_OUT, tok_luis, k, "{\"breakMinutes\":15}", &res);
+	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(str(o, "timeEntryId"), te);
 	ck_assert_str_eq(str(o, "status"), "closed");
 	ck_assert_str_eq(str(o, "clockOutMethod"), "nfc");
@@ -1049,7 +896,7 @@ START_TEST(test_clock_nfc)
 	    &res);
 	http_res_free(&res);
 	ck_assert(!clocked_in(tok_luis, NULL));
-	s = sql(ASG_STATE(ASG_TODAY));
+	s = api_sql(ASG_STATE(ASG_TODAY));
 	ck_assert_str_eq(s, "checked_out|t|t");
 	mem_free(s);
 	ck_assert_int_eq(audits("time_entry.clock_out", te), 1);
@@ -1068,19 +915,19 @@ START_TEST(test_clock_geofence)
 
 	open_today();
 	/* About 11 m from the hub (radius 150 m). */
-	cmd("POST", CLOCK_IN, tok_luis, key("geo"),
+	api_cmd("POST", CLOCK_IN, tok_luis, api_key("geo"),
 	    "{\"latitude\":40.7517,\"longitude\":-73.9775}", &res);
-	o = json_ok(&res, 201);
+	o = api_json_ok(&res, 201);
 	ck_assert_str_eq(str(o, "clockInMethod"), "geofence");
 	ck_assert_ptr_null(str(o, "nfcTagId"));
 	http_res_free(&res);
 	ck_assert(clocked_in(tok_luis, NULL));
-	ck_assert_int_eq(sql_num("SELECT count(*) FROM time_entries"
+	ck_assert_int_eq(api_sql_num("SELECT count(*) FROM time_entries"
 	    " WHERE assignment_id = '" ASG_TODAY "' AND status = 'open'"
 	    " AND clock_in_latitude = 40.7517"
 	    " AND clock_in_longitude = -73.9775"), 1);
-	cmd("POST", CLOCK_OUT, tok_luis, key("geo-out"), "{}", &res);
-	o = json_ok(&res, 200);
+	api_cmd("POST", CLOCK_OUT, tok_luis, api_key("geo-out"), "{}", &res);
+	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(str(o, "status"), "closed");
 	ck_assert_str_eq(str(o, "breakMinutes"), "0");
 	http_res_free(&res);
@@ -1113,8 +960,8 @@ avail_get(const char *from, const char *to, const char *k)
 		    "?from=%s&to=%s", from, to);
 	else
 		snprintf(path, sizeof(path), "/query/staff/availability");
-	get_as(path, tok_sam, &res);
-	o = json_ok(&res, 200);
+	api_get_as(path, tok_sam, &res);
+	o = api_json_ok(&res, 200);
 	ck_assert_msg(json_object_object_get_ex(o, k, &v), "no %s", k);
 	s = mem_strdup(json_object_to_json_string_ext(v,
 	    JSON_C_TO_STRING_PLAIN |
@@ -1131,7 +978,7 @@ day_from_now(int n)
 
 	snprintf(q, sizeof(q), "SELECT (now() AT TIME ZONE"
 	    " 'America/New_York')::date + %d", n);
-	return sql(q);
+	return api_sql(q);
 }
 
 #define WEEKLY_NEW \
@@ -1155,9 +1002,9 @@ START_TEST(test_availability_set)
 	ck_assert_str_eq(s, "\"America/New_York\"");
 	mem_free(s);
 	before = audits("availability.replace", SAM);
-	k = key("weekly");
-	cmd("PUT", AVAIL_PATH, tok_sam, k, WEEKLY_NEW, &res);
-	o = json_ok(&res, 200);
+	k = api_key("weekly");
+	api_cmd("PUT", AVAIL_PATH, tok_sam, k, WEEKLY_NEW, &res);
+	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(str(o, "timeZone"), "Europe/Paris");
 	ck_assert(json_object_object_get_ex(o, "weekly", &w));
 	ck_assert_str_eq(json_object_to_json_string_ext(w,
@@ -1173,9 +1020,9 @@ START_TEST(test_availability_set)
 	mem_free(s);
 	ck_assert_int_eq(audits("availability.replace", SAM), before + 1);
 	/* An empty pattern removes it. */
-	cmd("PUT", AVAIL_PATH, tok_sam, key("weekly0"),
+	api_cmd("PUT", AVAIL_PATH, tok_sam, api_key("weekly0"),
 	    "{\"timeZone\":\"UTC\",\"weekly\":[]}", &res);
-	o = json_ok(&res, 200);
+	o = api_json_ok(&res, 200);
 	ck_assert(json_object_object_get_ex(o, "weekly", &w));
 	ck_assert_int_eq(json_object_array_length(w), 0);
 	http_res_free(&res);
@@ -1190,43 +1037,43 @@ START_TEST(test_availability_refused)
 	long long	 before;
 	char		*w;
 
-	before = sql_num(AVAIL_FOOT);
+	before = api_sql_num(AVAIL_FOOT);
 	w = avail_get(NULL, NULL, "weekly");
-	expect("PUT", AVAIL_PATH, tok_sam, key("v1"), "{\"weekly\":[]}", 400,
-	    "VALIDATION_ERROR", "timeZone");
-	expect("PUT", AVAIL_PATH, tok_sam, key("v2"),
+	api_expect("PUT", AVAIL_PATH, tok_sam, api_key("v1"), "{\"weekly\":[]}",
+	    400, "VALIDATION_ERROR", "timeZone");
+	api_expect("PUT", AVAIL_PATH, tok_sam, api_key("v2"),
 	    "{\"timeZone\":\"Mars/Base\",\"weekly\":[]}", 400,
 	    "VALIDATION_ERROR", "timeZone");
-	expect("PUT", AVAIL_PATH, tok_sam, key("v3"),
+	api_expect("PUT", AVAIL_PATH, tok_sam, api_key("v3"),
 	    "{\"timeZone\":\"UTC\"}", 400, "VALIDATION_ERROR", "weekly");
-	expect("PUT", AVAIL_PATH, tok_sam, key("v4"),
+	api_expect("PUT", AVAIL_PATH, tok_sam, api_key("v4"),
 	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":7,"
 	    "\"startTime\":\"09:00\",\"endTime\":\"10:00\"}]}", 400,
 	    "VALIDATION_ERROR", "weekly[0].dayOfWeek");
-	expect("PUT", AVAIL_PATH, tok_sam, key("v5"),
+	api_expect("PUT", AVAIL_PATH, tok_sam, api_key("v5"),
 	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":1,"
 	    "\"startTime\":\"9:00\",\"endTime\":\"10:00\"}]}", 400,
 	    "VALIDATION_ERROR", "weekly[0].startTime");
-	expect("PUT", AVAIL_PATH, tok_sam, key("v6"),
+	api_expect("PUT", AVAIL_PATH, tok_sam, api_key("v6"),
 	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":1,"
 	    "\"startTime\":\"09:00\",\"endTime\":\"24:00\"}]}", 400,
 	    "VALIDATION_ERROR", "weekly[0].endTime");
-	expect("PUT", AVAIL_PATH, tok_sam, key("v7"),
+	api_expect("PUT", AVAIL_PATH, tok_sam, api_key("v7"),
 	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":1,"
 	    "\"startTime\":\"10:00\",\"endTime\":\"09:00\"}]}", 400,
 	    "VALIDATION_ERROR", "weekly[0].endTime");
-	expect("PUT", AVAIL_PATH, tok_sam, key("v8"),
+	api_expect("PUT", AVAIL_PATH, tok_sam, api_key("v8"),
 	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":1,"
 	    "\"startTime\":\"09:00\",\"endTime\":\"12:00\"},{\"dayOfWeek\":1,"
 	    "\"startTime\":\"11:00\",\"endTime\":\"13:00\"}]}", 400,
 	    "VALIDATION_ERROR", "weekly[1]");
-	expect("PUT", AVAIL_PATH, tok_sam, key("v9"),
+	api_expect("PUT", AVAIL_PATH, tok_sam, api_key("v9"),
 	    "{\"timeZone\":\"UTC\",\"weekly\":[{\"dayOfWeek\":1,"
 	    "\"startTime\":\"09:00\",\"endTime\":\"12:00\",\"x\":1}]}", 400,
 	    "VALIDATION_ERROR", "weekly[0].x");
-	expect("PUT", AVAIL_PATH, tok_owner, key("v10"),
+	api_expect("PUT", AVAIL_PATH, tok_owner, api_key("v10"),
 	    "{\"timeZone\":\"UTC\",\"weekly\":[]}", 403, "FORBIDDEN", NULL);
-	ck_assert_int_eq(sql_num(AVAIL_FOOT), before);
+	ck_assert_int_eq(api_sql_num(AVAIL_FOOT), before);
 	mem_free(avail_get(NULL, NULL, "weekly"));
 	mem_free(w);
 }
@@ -1243,9 +1090,9 @@ START_TEST(test_exceptions)
 	d21 = day_from_now(21);
 	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":false,"
 	    "\"reason\":\"Trip\"}", d20);
-	k = key("exc");
-	cmd("POST", EXC_PATH, tok_sam, k, body, &res);
-	o = json_ok(&res, 201);
+	k = api_key("exc");
+	api_cmd("POST", EXC_PATH, tok_sam, k, body, &res);
+	o = api_json_ok(&res, 201);
 	ck_assert_str_eq(str(o, "day"), d20);
 	ck_assert_str_eq(str(o, "available"), "false");
 	ck_assert_ptr_null(str(o, "startTime"));
@@ -1267,11 +1114,11 @@ START_TEST(test_exceptions)
 	conflict("POST", EXC_PATH, tok_sam, body, "exists");
 	/* Another worker cannot delete it. */
 	snprintf(path, sizeof(path), EXC_PATH "/%s", id);
-	expect("DELETE", path, tok_luis, key("x1"), NULL, 404, "NOT_FOUND",
-	    NULL);
-	k2 = key("excdel");
-	cmd("DELETE", path, tok_sam, k2, NULL, &del);
-	o = json_ok(&del, 200);
+	api_expect("DELETE", path, tok_luis, api_key("x1"), NULL, 404,
+	    "NOT_FOUND", NULL);
+	k2 = api_key("excdel");
+	api_cmd("DELETE", path, tok_sam, k2, NULL, &del);
+	o = api_json_ok(&del, 200);
 	ck_assert_str_eq(str(o, "exceptionId"), id);
 	replayed("DELETE", path, tok_sam, k2, NULL, &del);
 	http_res_free(&del);
@@ -1279,19 +1126,19 @@ START_TEST(test_exceptions)
 	ck_assert_str_eq(s, "[]");
 	mem_free(s);
 	ck_assert_int_eq(audits("availability.exception_delete", id), 1);
-	expect("DELETE", path, tok_sam, key("x2"), NULL, 404, "NOT_FOUND",
-	    NULL);
+	api_expect("DELETE", path, tok_sam, api_key("x2"), NULL, 404,
+	    "NOT_FOUND", NULL);
 	/* Two windows of one day; a third that overlaps is refused. */
 	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":true,"
 	    "\"startTime\":\"10:00\",\"endTime\":\"12:00\"}", d21);
-	cmd("POST", EXC_PATH, tok_sam, key("w1"), body, &res);
-	json_ok(&res, 201);
+	api_cmd("POST", EXC_PATH, tok_sam, api_key("w1"), body, &res);
+	api_json_ok(&res, 201);
 	http_res_free(&res);
 	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":true,"
 	    "\"startTime\":\"14:00\",\"endTime\":\"15:30\",\"reason\":null}",
 	    d21);
-	cmd("POST", EXC_PATH, tok_sam, key("w2"), body, &res);
-	o = json_ok(&res, 201);
+	api_cmd("POST", EXC_PATH, tok_sam, api_key("w2"), body, &res);
+	o = api_json_ok(&res, 201);
 	ck_assert_str_eq(str(o, "startTime"), "14:00");
 	ck_assert_str_eq(str(o, "endTime"), "15:30");
 	http_res_free(&res);
@@ -1314,40 +1161,40 @@ START_TEST(test_exceptions_refused)
 	long long	 before;
 	char		*d20, body[512];
 
-	before = sql_num(AVAIL_FOOT);
+	before = api_sql_num(AVAIL_FOOT);
 	d20 = day_from_now(20);
-	expect("POST", EXC_PATH, tok_sam, key("e1"),
+	api_expect("POST", EXC_PATH, tok_sam, api_key("e1"),
 	    "{\"day\":\"2020-01-06\",\"available\":false}", 400,
 	    "VALIDATION_ERROR", "day");
-	expect("POST", EXC_PATH, tok_sam, key("e2"),
+	api_expect("POST", EXC_PATH, tok_sam, api_key("e2"),
 	    "{\"day\":\"2031-02-30\",\"available\":false}", 400,
 	    "VALIDATION_ERROR", "day");
 	snprintf(body, sizeof(body), "{\"day\":\"%s\"}", d20);
-	expect("POST", EXC_PATH, tok_sam, key("e3"), body, 400,
+	api_expect("POST", EXC_PATH, tok_sam, api_key("e3"), body, 400,
 	    "VALIDATION_ERROR", "available");
 	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":true}",
 	    d20);
-	expect("POST", EXC_PATH, tok_sam, key("e4"), body, 400,
+	api_expect("POST", EXC_PATH, tok_sam, api_key("e4"), body, 400,
 	    "VALIDATION_ERROR", "startTime");
 	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":false,"
 	    "\"startTime\":\"10:00\",\"endTime\":\"12:00\"}", d20);
-	expect("POST", EXC_PATH, tok_sam, key("e5"), body, 400,
+	api_expect("POST", EXC_PATH, tok_sam, api_key("e5"), body, 400,
 	    "VALIDATION_ERROR", "startTime");
 	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":true,"
 	    "\"startTime\":\"12:00\",\"endTime\":\"10:00\"}", d20);
-	expect("POST", EXC_PATH, tok_sam, key("e6"), body, 400,
+	api_expect("POST", EXC_PATH, tok_sam, api_key("e6"), body, 400,
 	    "VALIDATION_ERROR", "endTime");
 	snprintf(body, sizeof(body), "{\"day\":\"%s\",\"available\":false}",
 	    d20);
-	expect("POST", EXC_PATH, tok_owner, key("e7"), body, 403,
+	api_expect("POST", EXC_PATH, tok_owner, api_key("e7"), body, 403,
 	    "FORBIDDEN", NULL);
-	expect("DELETE", EXC_PATH "/" ID("000000003041"), tok_luis,
-	    key("e8"), NULL, 404, "NOT_FOUND", NULL);
-	expect("DELETE", EXC_PATH "/3041", tok_sam, key("e9"), NULL, 400,
-	    "VALIDATION_ERROR", "exceptionId");
-	expect("DELETE", EXC_PATH "/" ID("000000003041"), tok_owner,
-	    key("e10"), NULL, 403, "FORBIDDEN", NULL);
-	ck_assert_int_eq(sql_num(AVAIL_FOOT), before);
+	api_expect("DELETE", EXC_PATH "/" ID("000000003041"), tok_luis,
+	    api_key("e8"), NULL, 404, "NOT_FOUND", NULL);
+	api_expect("DELETE", EXC_PATH "/3041", tok_sam, api_key("e9"), NULL,
+	    400, "VALIDATION_ERROR", "exceptionId");
+	api_expect("DELETE", EXC_PATH "/" ID("000000003041"), tok_owner,
+	    api_key("e10"), NULL, 403, "FORBIDDEN", NULL);
+	ck_assert_int_eq(api_sql_num(AVAIL_FOOT), before);
 	mem_free(d20);
 }
 END_TEST
@@ -1373,9 +1220,10 @@ note_profile(void)
 		snprintf(q, sizeof(q), "SELECT coalesce(jsonb_agg(to_jsonb(t)),"
 		    " '[]') FROM %s t WHERE staff_id = '" SAM "'",
 		    snap_tables[i]);
-		snap[i] = sql(q);
+		snap[i] = api_sql(q);
 	}
-	snap_names = sql("SELECT jsonb_build_object('first_name', first_name,"
+	snap_names =
+	    api_sql("SELECT jsonb_build_object('first_name', first_name,"
 	    " 'last_name', last_name) FROM staff WHERE id = '" SAM "'");
 }
 
@@ -1395,14 +1243,14 @@ restore_profile(void)
 		    " jsonb_populate_recordset(NULL::%s, $s$%s$s$); SELECT 1",
 		    snap_tables[i], snap_tables[i], snap_tables[i], snap[i]);
 		ck_assert(n > 0 && (size_t)n < sizeof(q));
-		mem_free(sql(q));
+		mem_free(api_sql(q));
 	}
 	n = snprintf(q, sizeof(q), "UPDATE staff SET first_name ="
 	    " $s$%s$s$::jsonb->>'first_name', last_name = $s$%s$s$::jsonb->>"
 	    "'last_name' WHERE id = '" SAM "'; SELECT 1", snap_names,
 	    snap_names);
 	ck_assert(n > 0 && (size_t)n < sizeof(q));
-	mem_free(sql(q));
+	mem_free(api_sql(q));
 }
 
 /* GET /query/staff/profile/<what> as Sam, as JSON text (mem_free()). */
@@ -1414,8 +1262,8 @@ profile_get(const char *what)
 	char		*s;
 
 	snprintf(path, sizeof(path), "/query/staff/profile/%s", what);
-	get_as(path, tok_sam, &res);
-	s = mem_strdup(json_object_to_json_string_ext(json_ok(&res, 200),
+	api_get_as(path, tok_sam, &res);
+	s = mem_strdup(json_object_to_json_string_ext(api_json_ok(&res, 200),
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	http_res_free(&res);
 	return s;
@@ -1451,10 +1299,10 @@ START_TEST(test_personal_info)
 	long long		 n;
 
 	n = audits("staff.personal_info", SAM);
-	k = key("personal");
-	cmd("PUT", "/commands/staff/profile/personal-info", tok_sam, k,
+	k = api_key("personal");
+	api_cmd("PUT", "/commands/staff/profile/personal-info", tok_sam, k,
 	    PERSONAL, &res);
-	o = json_ok(&res, 200);
+	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(str(o, "firstName"), "Samantha");
 	ck_assert_str_eq(str(o, "preferredName"), "Sammy");
 	ck_assert_str_eq(str(o, "dateOfBirth"), "1994-05-18");
@@ -1473,16 +1321,16 @@ START_TEST(test_personal_info)
 	http_res_free(&res);
 	ck_assert_int_eq(audits("staff.personal_info", SAM), n + 1);
 	/* The audit row names the members, not their values. */
-	before = sql("SELECT summary::text FROM audit_events WHERE action ="
+	before = api_sql("SELECT summary::text FROM audit_events WHERE action ="
 	    " 'staff.personal_info' ORDER BY created_at DESC LIMIT 1");
 	ck_assert(strstr(before, "Sammy") == NULL);
 	ck_assert(strstr(before, "\"preferredName\"") != NULL);
 	mem_free(before);
 	/* PUT replaces: what is not sent is cleared. */
-	cmd("PUT", "/commands/staff/profile/personal-info", tok_sam,
-	    key("personal2"), "{\"firstName\":\"Sam\",\"lastName\":\"Rivera\"}",
-	    &res);
-	o = json_ok(&res, 200);
+	api_cmd("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    api_key("personal2"),
+	    "{\"firstName\":\"Sam\",\"lastName\":\"Rivera\"}", &res);
+	o = api_json_ok(&res, 200);
 	ck_assert_ptr_null(str(o, "preferredName"));
 	ck_assert_ptr_null(str(o, "emergencyContact"));
 	http_res_free(&res);
@@ -1496,29 +1344,29 @@ START_TEST(test_personal_info_refused)
 {
 	char	*before, *after;
 
-	before = sql(PROFILE_FOOT);
-	expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
-	    key("p1"), "{\"lastName\":\"Rivera\"}", 400, "VALIDATION_ERROR",
+	before = api_sql(PROFILE_FOOT);
+	api_expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    api_key("p1"), "{\"lastName\":\"Rivera\"}", 400, "VALIDATION_ERROR",
 	    "firstName");
-	expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
-	    key("p2"), "{\"firstName\":\"S\",\"lastName\":\"R\","
+	api_expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    api_key("p2"), "{\"firstName\":\"S\",\"lastName\":\"R\","
 	    "\"dateOfBirth\":\"1899-12-31\"}", 400, "VALIDATION_ERROR",
 	    "dateOfBirth");
-	expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
-	    key("p3"), "{\"firstName\":\"S\",\"lastName\":\"R\","
+	api_expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    api_key("p3"), "{\"firstName\":\"S\",\"lastName\":\"R\","
 	    "\"address\":{\"country\":\"us\"}}", 400, "VALIDATION_ERROR",
 	    "address.country");
-	expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
-	    key("p4"), "{\"firstName\":\"S\",\"lastName\":\"R\","
+	api_expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    api_key("p4"), "{\"firstName\":\"S\",\"lastName\":\"R\","
 	    "\"emergencyContact\":{\"phone\":\"123\"}}", 400,
 	    "VALIDATION_ERROR", "emergencyContact.phone");
-	expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
-	    key("p5"), "{\"firstName\":\"S\",\"lastName\":\"R\","
+	api_expect("PUT", "/commands/staff/profile/personal-info", tok_sam,
+	    api_key("p5"), "{\"firstName\":\"S\",\"lastName\":\"R\","
 	    "\"email\":\"x@example.com\"}", 400, "VALIDATION_ERROR", "email");
-	expect("PUT", "/commands/staff/profile/personal-info", tok_owner,
-	    key("p6"), "{\"firstName\":\"S\",\"lastName\":\"R\"}", 403,
+	api_expect("PUT", "/commands/staff/profile/personal-info", tok_owner,
+	    api_key("p6"), "{\"firstName\":\"S\",\"lastName\":\"R\"}", 403,
 	    "FORBIDDEN", NULL);
-	after = sql(PROFILE_FOOT);
+	after = api_sql(PROFILE_FOOT);
 	ck_assert_str_eq(after, before);
 	mem_free(before);
 	mem_free(after);
@@ -1536,9 +1384,10 @@ list_put(const char *list, const char *body, const char *items)
 	char			*s;
 
 	snprintf(path, sizeof(path), "/commands/staff/profile/%s", list);
-	k = key(list);
-	cmd("PUT", path, tok_sam, k, body, &res);
-	ck_assert(json_object_object_get_ex(json_ok(&res, 200), "items", &a));
+	k = api_key(list);
+	api_cmd("PUT", path, tok_sam, k, body, &res);
+	ck_assert(json_object_object_get_ex(api_json_ok(&res, 200), "items",
+	    &a));
 	/* items may be a prefix (of a time not known in advance). */
 	ck_assert_msg(strncmp(json_object_to_json_string_ext(a,
 	    JSON_C_TO_STRING_PLAIN), items, strlen(items)) == 0, "%s",
@@ -1566,7 +1415,7 @@ START_TEST(test_lists)
 	list_put("skills", "{\"items\":[]}", "[]");
 	/* Health stays enrolled (since the demo's date), dental is new,
 	 * commuter and retirement go. */
-	s = sql("SELECT to_char(enrolled_at AT TIME ZONE 'UTC',"
+	s = api_sql("SELECT to_char(enrolled_at AT TIME ZONE 'UTC',"
 	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM staff_benefits"
 	    " WHERE staff_id = '" SAM "' AND benefit = 'health'");
 	list_put("benefits", "{\"items\":[{\"benefit\":\"health\",\"status\":"
@@ -1575,7 +1424,7 @@ START_TEST(test_lists)
 	    "null},{\"benefit\":\"health\",\"status\":\"enrolled\","
 	    "\"enrolledAt\":\"");
 	mem_free(s);
-	ck_assert_int_eq(sql_num("SELECT count(*) FROM staff_benefits WHERE"
+	ck_assert_int_eq(api_sql_num("SELECT count(*) FROM staff_benefits WHERE"
 	    " staff_id = '" SAM "' AND benefit = 'health' AND enrolled_at <"
 	    " now() - interval '100 days'"), 1);
 	ck_assert_int_eq(audits("staff.benefits", SAM) > 0, 1);
@@ -1586,30 +1435,34 @@ START_TEST(test_lists_refused)
 {
 	char	*before, *after;
 
-	before = sql(PROFILE_FOOT);
-	expect("PUT", "/commands/staff/profile/industries", tok_sam, key("l1"),
+	before = api_sql(PROFILE_FOOT);
+	api_expect("PUT", "/commands/staff/profile/industries", tok_sam,
+	    api_key("l1"),
 	    "{\"items\":[{\"industry\":\"events\"},{\"industry\":\"events\"}]}",
 	    400, "VALIDATION_ERROR", "items[1].industry");
-	expect("PUT", "/commands/staff/profile/industries", tok_sam, key("l2"),
-	    "{\"items\":[{\"industry\":\"Events\"}]}", 400,
+	api_expect("PUT", "/commands/staff/profile/industries", tok_sam,
+	    api_key("l2"), "{\"items\":[{\"industry\":\"Events\"}]}", 400,
 	    "VALIDATION_ERROR", "items[0].industry");
-	expect("PUT", "/commands/staff/profile/industries", tok_sam, key("l3"),
+	api_expect("PUT", "/commands/staff/profile/industries", tok_sam,
+	    api_key("l3"),
 	    "{\"items\":[{\"industry\":\"events\",\"yearsExperience\":81}]}",
 	    400, "VALIDATION_ERROR", "items[0].yearsExperience");
-	expect("PUT", "/commands/staff/profile/skills", tok_sam, key("l4"),
+	api_expect("PUT", "/commands/staff/profile/skills", tok_sam,
+	    api_key("l4"),
 	    "{\"items\":[{\"skill\":\"mixology\",\"level\":\"guru\"}]}", 400,
 	    "VALIDATION_ERROR", "items[0].level");
-	expect("PUT", "/commands/staff/profile/skills", tok_sam, key("l5"),
-	    "{}", 400, "VALIDATION_ERROR", "items");
-	expect("PUT", "/commands/staff/profile/benefits", tok_sam, key("l6"),
+	api_expect("PUT", "/commands/staff/profile/skills", tok_sam,
+	    api_key("l5"), "{}", 400, "VALIDATION_ERROR", "items");
+	api_expect("PUT", "/commands/staff/profile/benefits", tok_sam,
+	    api_key("l6"),
 	    "{\"items\":[{\"benefit\":\"gym\",\"status\":\"enrolled\"}]}", 400,
 	    "VALIDATION_ERROR", "items[0].benefit");
-	expect("PUT", "/commands/staff/profile/benefits", tok_sam, key("l7"),
-	    "{\"items\":[{\"benefit\":\"health\"}]}", 400,
+	api_expect("PUT", "/commands/staff/profile/benefits", tok_sam,
+	    api_key("l7"), "{\"items\":[{\"benefit\":\"health\"}]}", 400,
 	    "VALIDATION_ERROR", "items[0].status");
-	expect("PUT", "/commands/staff/profile/skills", tok_owner, key("l8"),
-	    "{\"items\":[]}", 403, "FORBIDDEN", NULL);
-	after = sql(PROFILE_FOOT);
+	api_expect("PUT", "/commands/staff/profile/skills", tok_owner,
+	    api_key("l8"), "{\"items\":[]}", 403, "FORBIDDEN", NULL);
+	after = api_sql(PROFILE_FOOT);
 	ck_assert_str_eq(after, before);
 	mem_free(before);
 	mem_free(after);
@@ -1630,9 +1483,9 @@ doc_flow(const char *list, const char *idkey, const char *body,
 	char			*id, *s;
 
 	snprintf(path, sizeof(path), "/commands/staff/profile/%s", list);
-	k = key(list);
-	cmd("POST", path, tok_sam, k, body, &res);
-	o = json_ok(&res, 201);
+	k = api_key(list);
+	api_cmd("POST", path, tok_sam, k, body, &res);
+	o = api_json_ok(&res, 201);
 	ck_assert_str_eq(str(o, "verificationStatus"), "pending");
 	id = mem_strdup(str(o, idkey));
 	replayed("POST", path, tok_sam, k, body, &res);
@@ -1644,13 +1497,13 @@ doc_flow(const char *list, const char *idkey, const char *body,
 	ck_assert_int_eq(audits(q, id), 1);
 	snprintf(path, sizeof(path), "/commands/staff/profile/%s/%s", list,
 	    id);
-	expect("DELETE", path, tok_luis, key("dd"), NULL, 404, "NOT_FOUND",
-	    NULL);
-	expect("DELETE", path, tok_owner, key("dd"), NULL, 403, "FORBIDDEN",
-	    NULL);
-	k = key("del");
-	cmd("DELETE", path, tok_sam, k, NULL, &res);
-	o = json_ok(&res, 200);
+	api_expect("DELETE", path, tok_luis, api_key("dd"), NULL, 404,
+	    "NOT_FOUND", NULL);
+	api_expect("DELETE", path, tok_owner, api_key("dd"), NULL, 403,
+	    "FORBIDDEN", NULL);
+	k = api_key("del");
+	api_cmd("DELETE", path, tok_sam, k, NULL, &res);
+	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(str(o, idkey), id);
 	replayed("DELETE", path, tok_sam, k, NULL, &res);
 	http_res_free(&res);
@@ -1659,8 +1512,8 @@ doc_flow(const char *list, const char *idkey, const char *body,
 	mem_free(s);
 	snprintf(q, sizeof(q), "%s_delete", action);
 	ck_assert_int_eq(audits(q, id), 1);
-	expect("DELETE", path, tok_sam, key("dd"), NULL, 404, "NOT_FOUND",
-	    NULL);
+	api_expect("DELETE", path, tok_sam, api_key("dd"), NULL, 404,
+	    "NOT_FOUND", NULL);
 	mem_free(id);
 }
 
@@ -1680,26 +1533,26 @@ START_TEST(test_documents)
 	doc_flow("certificates", "certificateId", "{\"name\":\"Barista\","
 	    "\"issuer\":\"SCA\",\"number\":null,\"issuedOn\":\"2025-01-10\","
 	    "\"expiresOn\":\"2028-01-10\"}", "staff.certificate");
-	before = sql_num(DOCS_FOOT);
-	expect("POST", "/commands/staff/profile/documents", tok_sam,
-	    key("d1"), "{\"docType\":\"selfie\",\"fileId\":\"x\"}", 400,
+	before = api_sql_num(DOCS_FOOT);
+	api_expect("POST", "/commands/staff/profile/documents", tok_sam,
+	    api_key("d1"), "{\"docType\":\"selfie\",\"fileId\":\"x\"}", 400,
 	    "VALIDATION_ERROR", "docType");
-	expect("POST", "/commands/staff/profile/documents", tok_sam,
-	    key("d2"), "{\"docType\":\"passport\"}", 400, "VALIDATION_ERROR",
-	    "fileId");
-	expect("POST", "/commands/staff/profile/documents", tok_owner,
-	    key("d3"), "{\"docType\":\"passport\",\"fileId\":\"x\"}", 403,
+	api_expect("POST", "/commands/staff/profile/documents", tok_sam,
+	    api_key("d2"), "{\"docType\":\"passport\"}", 400,
+	    "VALIDATION_ERROR", "fileId");
+	api_expect("POST", "/commands/staff/profile/documents", tok_owner,
+	    api_key("d3"), "{\"docType\":\"passport\",\"fileId\":\"x\"}", 403,
 	    "FORBIDDEN", NULL);
-	expect("POST", "/commands/staff/profile/certificates", tok_sam,
-	    key("d4"), "{\"issuer\":\"SCA\"}", 400, "VALIDATION_ERROR",
+	api_expect("POST", "/commands/staff/profile/certificates", tok_sam,
+	    api_key("d4"), "{\"issuer\":\"SCA\"}", 400, "VALIDATION_ERROR",
 	    "name");
-	expect("POST", "/commands/staff/profile/certificates", tok_sam,
-	    key("d5"), "{\"name\":\"X\",\"issuedOn\":\"2025-01-10\","
+	api_expect("POST", "/commands/staff/profile/certificates", tok_sam,
+	    api_key("d5"), "{\"name\":\"X\",\"issuedOn\":\"2025-01-10\","
 	    "\"expiresOn\":\"2024-01-10\"}", 400, "VALIDATION_ERROR",
 	    "expiresOn");
-	expect("DELETE", "/commands/staff/profile/certificates/x", tok_sam,
-	    key("d6"), NULL, 400, "VALIDATION_ERROR", "certificateId");
-	ck_assert_int_eq(sql_num(DOCS_FOOT), before);
+	api_expect("DELETE", "/commands/staff/profile/certificates/x", tok_sam,
+	    api_key("d6"), NULL, 400, "VALIDATION_ERROR", "certificateId");
+	ck_assert_int_eq(api_sql_num(DOCS_FOOT), before);
 }
 END_TEST
 
@@ -1721,9 +1574,9 @@ START_TEST(test_bank_accounts)
 	const char		*k;
 	char			*id, *s;
 
-	k = key("bank");
-	cmd("POST", BANK_PATH, tok_sam, k, BANK_NEW, &res);
-	o = json_ok(&res, 201);
+	k = api_key("bank");
+	api_cmd("POST", BANK_PATH, tok_sam, k, BANK_NEW, &res);
+	o = api_json_ok(&res, 201);
 	ck_assert_str_eq(str(o, "maskedNumber"), "****1234");
 	ck_assert_str_eq(str(o, "isDefault"), "true");
 	ck_assert(!json_object_object_get_ex(o, "providerToken", NULL));
@@ -1731,7 +1584,7 @@ START_TEST(test_bank_accounts)
 	id = mem_strdup(str(o, "bankAccountId"));
 	replayed("POST", BANK_PATH, tok_sam, k, BANK_NEW, &res);
 	http_res_free(&res);
-	s = sql(DEFAULT_ACCOUNT);
+	s = api_sql(DEFAULT_ACCOUNT);
 	ck_assert_str_eq(s, id);
 	mem_free(s);
 	s = profile_get("bank-accounts");
@@ -1740,42 +1593,42 @@ START_TEST(test_bank_accounts)
 	mem_free(s);
 	ck_assert_int_eq(audits("staff.bank_account_add", id), 1);
 	/* The demo account is the default again. */
-	k = key("bankdef");
-	cmd("POST", BANK_PATH "/" BANK_DEMO "/default", tok_sam, k, NULL,
+	k = api_key("bankdef");
+	api_cmd("POST", BANK_PATH "/" BANK_DEMO "/default", tok_sam, k, NULL,
 	    &res);
-	o = json_ok(&res, 200);
+	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(str(o, "bankAccountId"), BANK_DEMO);
 	ck_assert_str_eq(str(o, "isDefault"), "true");
 	replayed("POST", BANK_PATH "/" BANK_DEMO "/default", tok_sam, k, NULL,
 	    &res);
 	http_res_free(&res);
-	s = sql(DEFAULT_ACCOUNT);
+	s = api_sql(DEFAULT_ACCOUNT);
 	ck_assert_str_eq(s, BANK_DEMO);
 	mem_free(s);
 	/* Another worker's account, an unknown one: 404, nothing moves. */
-	expect("POST", BANK_PATH "/" BANK_DEMO "/default", tok_luis,
-	    key("b1"), NULL, 404, "NOT_FOUND", NULL);
+	api_expect("POST", BANK_PATH "/" BANK_DEMO "/default", tok_luis,
+	    api_key("b1"), NULL, 404, "NOT_FOUND", NULL);
 	snprintf(path, sizeof(path), BANK_PATH "/%s/default", id);
-	expect("POST", path, tok_luis, key("b2"), NULL, 404, "NOT_FOUND",
-	    NULL);
-	expect("POST", BANK_PATH "/" MISSING "/default", tok_sam, key("b3"),
-	    NULL, 404, "NOT_FOUND", NULL);
-	s = sql(DEFAULT_ACCOUNT);
+	api_expect("POST", path, tok_luis, api_key("b2"), NULL, 404,
+	    "NOT_FOUND", NULL);
+	api_expect("POST", BANK_PATH "/" MISSING "/default", tok_sam,
+	    api_key("b3"), NULL, 404, "NOT_FOUND", NULL);
+	s = api_sql(DEFAULT_ACCOUNT);
 	ck_assert_str_eq(s, BANK_DEMO);
 	mem_free(s);
 	snprintf(path, sizeof(path), BANK_PATH "/%s", id);
-	expect("DELETE", path, tok_luis, key("b4"), NULL, 404, "NOT_FOUND",
-	    NULL);
-	cmd("DELETE", path, tok_sam, key("bankdel"), NULL, &res);
-	o = json_ok(&res, 200);
+	api_expect("DELETE", path, tok_luis, api_key("b4"), NULL, 404,
+	    "NOT_FOUND", NULL);
+	api_cmd("DELETE", path, tok_sam, api_key("bankdel"), NULL, &res);
+	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(str(o, "bankAccountId"), id);
 	http_res_free(&res);
 	s = profile_get("bank-accounts");
 	ck_assert(strstr(s, id) == NULL);
 	mem_free(s);
 	ck_assert_int_eq(audits("staff.bank_account_delete", id), 1);
-	expect("DELETE", path, tok_sam, key("b5"), NULL, 404, "NOT_FOUND",
-	    NULL);
+	api_expect("DELETE", path, tok_sam, api_key("b5"), NULL, 404,
+	    "NOT_FOUND", NULL);
 	mem_free(id);
 }
 END_TEST
@@ -1784,26 +1637,31 @@ START_TEST(test_bank_accounts_refused)
 {
 	long long	before;
 
-	before = sql_num("SELECT count(*) FROM staff_bank_accounts WHERE"
+	before = api_sql_num("SELECT count(*) FROM staff_bank_accounts WHERE"
 	    " deleted_at IS NULL");
 	/* A full account number never reaches the API. */
-	expect("POST", BANK_PATH, tok_sam, key("r1"), "{\"holderName\":\"S\","
+	api_expect("POST", BANK_PATH, tok_sam, api_key("r1"),
+	    "{\"holderName\":\"S\","
 	    "\"last4\":\"1234\",\"providerToken\":\"t\",\"accountNumber\":"
 	    "\"000123451234\"}", 400, "VALIDATION_ERROR", "accountNumber");
-	expect("POST", BANK_PATH, tok_sam, key("r2"), "{\"holderName\":\"S\","
+	api_expect("POST", BANK_PATH, tok_sam, api_key("r2"),
+	    "{\"holderName\":\"S\","
 	    "\"last4\":\"12a4\",\"providerToken\":\"t\"}", 400,
 	    "VALIDATION_ERROR", "last4");
-	expect("POST", BANK_PATH, tok_sam, key("r3"), "{\"holderName\":\"S\","
+	api_expect("POST", BANK_PATH, tok_sam, api_key("r3"),
+	    "{\"holderName\":\"S\","
 	    "\"last4\":\"1234\"}", 400, "VALIDATION_ERROR", "providerToken");
-	expect("POST", BANK_PATH, tok_sam, key("r4"), "{\"holderName\":\"S\","
+	api_expect("POST", BANK_PATH, tok_sam, api_key("r4"),
+	    "{\"holderName\":\"S\","
 	    "\"last4\":\"1234\",\"providerToken\":\"t\",\"currency\":\"usd\"}",
 	    400, "VALIDATION_ERROR", "currency");
-	expect("POST", BANK_PATH, tok_owner, key("r5"), "{\"holderName\":"
+	api_expect("POST", BANK_PATH, tok_owner, api_key("r5"),
+	    "{\"holderName\":"
 	    "\"S\",\"last4\":\"1234\",\"providerToken\":\"t\"}", 403,
 	    "FORBIDDEN", NULL);
-	expect("POST", BANK_PATH "/x/default", tok_sam, key("r6"), NULL, 400,
-	    "VALIDATION_ERROR", "bankAccountId");
-	ck_assert_int_eq(sql_num("SELECT count(*) FROM staff_bank_accounts"
+	api_expect("POST", BANK_PATH "/x/default", tok_sam, api_key("r6"), NULL,
+	    400, "VALIDATION_ERROR", "bankAccountId");
+	ck_assert_int_eq(api_sql_num("SELECT count(*) FROM staff_bank_accounts"
 	    " WHERE deleted_at IS NULL"), before);
 }
 END_TEST
@@ -1822,9 +1680,9 @@ note_today(void)
 	note_profile();
 	if (today_starts != NULL)
 		return;
-	today_starts = sql("SELECT starts_at FROM shifts WHERE id = '"
+	today_starts = api_sql("SELECT starts_at FROM shifts WHERE id = '"
 	    SHIFT_TODAY "'");
-	today_ends = sql("SELECT ends_at FROM shifts WHERE id = '"
+	today_ends = api_sql("SELECT ends_at FROM shifts WHERE id = '"
 	    SHIFT_TODAY "'");
 }
 
@@ -1833,13 +1691,11 @@ tcase(Suite *s, const char *name)
 {
 	TCase	*tc;
 
-	tc = tcase_create(name);
-	tcase_set_timeout(tc, 120);
+	tc = api_tcase(s, name, 120);
 	/* Before each test (in its process); after the last, also when one
 	 * failed. */
 	tcase_add_checked_fixture(tc, reset_fixture, NULL);
 	tcase_add_unchecked_fixture(tc, note_today, reset_fixture);
-	suite_add_tcase(s, tc);
 	return tc;
 }
 
@@ -1886,48 +1742,29 @@ staff_commands_suite(void)
 	return s;
 }
 
-static char *
-mint(const char *uid)
+/* The suite's tokens. */
+static void
+run_setup(void)
 {
-	char	*t;
+	tok_sam = api_mint("demo-staff");
+	tok_luis = api_mint("demo-staff-luis");
+	tok_owner = api_mint("demo-owner");
+}
 
-	if ((t = http_mint(uid, 0, 3600, 0)) == NULL) {
-		fprintf(stderr, "check_staff_commands: cannot mint a token "
-		    "for %s\n", uid);
-		exit(EXIT_FAILURE);
-	}
-	return t;
+static void
+run_teardown(void)
+{
+	mem_free(tok_sam);
+	mem_free(tok_luis);
+	mem_free(tok_owner);
+	mem_free(today_starts);
+	mem_free(today_ends);
 }
 
 /* Run the suite against $KROW_TEST_URL; 77 when it is not set. */
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
-
-	if (http_base() == NULL) {
-		printf("check_staff_commands: KROW_TEST_URL is not set; "
-		    "skipped (t/integration.sh starts the stack and sets "
-		    "it)\n");
-		return 77;
-	}
-	if (http_global_init() == -1) {
-		fprintf(stderr, "check_staff_commands: curl_global_init "
-		    "failed\n");
-		return EXIT_FAILURE;
-	}
-	tok_sam = mint("demo-staff");
-	tok_luis = mint("demo-staff-luis");
-	tok_owner = mint("demo-owner");
-	sr = srunner_create(staff_commands_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	mem_free(tok_sam);
-	mem_free(tok_luis);
-	mem_free(tok_owner);
-	mem_free(today_starts);
-	mem_free(today_ends);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return api_main("check_staff_commands", staff_commands_suite,
+	    run_setup, run_teardown);
 }

@@ -199,27 +199,13 @@ static const char fixture_reset[] =
     " '00000000-0000-4000-8000-f6%' AND status <> 'open';"
     " SELECT 1";
 
-/* A key unique to this run and call. */
-static const char *
-key(const char *tag)
-{
-	static char	 k[8][128];
-	static int	 i;
-	char		*p;
-
-	p = k[i % 8];
-	snprintf(p, sizeof(k[0]), "stf-%s-%ld-%ld-%d", tag, (long)getpid(),
-	    (long)time(NULL), i);
-	i++;
-	return p;
-}
 
 /* Send a command; expect status and return the answer's object. */
 static struct json_object *
 ok(const char *method, const char *path, const char *token, const char *body,
     long status, struct http_res *res)
 {
-	api_cmd(method, path, token, key("ok"), body, res);
+	api_cmd(method, path, token, api_key("ok"), body, res);
 	return api_json_ok(res, status);
 }
 
@@ -228,11 +214,8 @@ static void
 refuse(const char *method, const char *path, const char *token,
     const char *body, long status, const char *code, const char *field)
 {
-	struct http_res	 res;
-
-	api_cmd(method, path, token, key("no"), body, &res);
-	api_envelope(&res, status, code, field);
-	http_res_free(&res);
+	api_expect(method, path, token, api_key("no"), body, status, code,
+	    field);
 }
 
 /* Send and expect 409 CONFLICT whose details.state is state. */
@@ -242,7 +225,7 @@ conflict(const char *method, const char *path, const char *token,
 {
 	struct http_res	 res;
 
-	api_cmd(method, path, token, key("cf"), body, &res);
+	api_cmd(method, path, token, api_key("cf"), body, &res);
 	api_envelope(&res, 409, "CONFLICT", "state");
 	ck_assert_str_eq(api_str(api_json_ok(&res, 409), "details.state"),
 	    state);
@@ -445,7 +428,7 @@ START_TEST(test_assign)
 
 	ck_assert_int_eq(filled(SH1, P1), 0);
 	ck_assert(!listed(tok_w1, "assigned", SH1));
-	k = key("assign");
+	k = api_key("assign");
 	api_cmd("POST", ASSIGN(SH1, P1), tok_owner, k, STAFF_BODY(W("01")),
 	    &res);
 	o = api_json_ok(&res, 201);
@@ -469,7 +452,7 @@ START_TEST(test_assign)
 
 	/* Unassign. */
 	snprintf(path, sizeof(path), "/commands/client/assignments/%s", aid);
-	k = key("unassign");
+	k = api_key("unassign");
 	api_cmd("DELETE", path, tok_owner, k, NULL, &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(api_str(o, "status"), "cancelled");
@@ -588,7 +571,7 @@ START_TEST(test_assign_refused)
 	conflict("POST", ASSIGN(SH_X, P8), tok_owner, STAFF_BODY(W("08")),
 	    "cancelled");
 	/* On the shift already (it names the assignment); overlapping. */
-	api_cmd("POST", ASSIGN(SH1, P2), tok_owner, key("dup"),
+	api_cmd("POST", ASSIGN(SH1, P2), tok_owner, api_key("dup"),
 	    STAFF_BODY(W("09")), &res);
 	api_envelope(&res, 409, "CONFLICT", "assignmentId");
 	o = api_json_ok(&res, 409);
@@ -638,7 +621,7 @@ START_TEST(test_approve_reject)
 	ck_assert(listed(tok_w1, "pending", SH1));
 	ck_assert_int_eq(filled(SH1, P1), 0);
 	snprintf(path, sizeof(path), ASG("%s") "/approve", a1);
-	k = key("approve");
+	k = api_key("approve");
 	api_cmd("POST", path, tok_owner, k, NULL, &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_str_eq(api_str(o, "status"), "assigned");
@@ -791,7 +774,7 @@ START_TEST(test_swap)
 	refuse("POST", path, tok_other, "{\"reason\":\"no\"}", 404,
 	    "NOT_FOUND", NULL);
 	ck_assert_int_eq(footprint(), before);
-	k = key("swrej");
+	k = api_key("swrej");
 	api_cmd("POST", path, tok_owner, k, "{\"reason\":\"Nobody else is "
 	    "trained for this bar\"}", &res);
 	o = api_json_ok(&res, 200);
@@ -1007,11 +990,9 @@ tcase(Suite *s, const char *name)
 {
 	TCase	*tc;
 
-	tc = tcase_create(name);
-	tcase_set_timeout(tc, 180);
+	tc = api_tcase(s, name, 180);
 	tcase_add_unchecked_fixture(tc, make_fixture, drop_fixture);
 	tcase_add_checked_fixture(tc, reset_fixture, NULL);
-	suite_add_tcase(s, tc);
 	return tc;
 }
 
@@ -1036,64 +1017,33 @@ staffing_suite(void)
 	return s;
 }
 
-static char *
-mint(const char *uid)
+/* The suite's tokens. */
+static void
+run_setup(void)
 {
-	char	*t;
-
-	if ((t = http_mint(uid, 0, 3600, 0)) == NULL) {
-		fprintf(stderr, "check_staffing: cannot mint a token for %s\n",
-		    uid);
-		exit(EXIT_FAILURE);
-	}
-	return t;
+	tok_owner = api_sign_in("owner@demo.example");
+	tok_manager = api_sign_in("manager@demo.example");
+	tok_other = api_sign_in("owner@other.example");
+	tok_viewer = api_mint("stf-viewer");
+	tok_w1 = api_mint("stf-worker-1");
+	tok_w2 = api_mint("stf-worker-2");
 }
 
-static char *
-sign_in(const char *email)
+static void
+run_teardown(void)
 {
-	char	*t;
-	long	 st;
-
-	if ((t = http_sign_in(email, "krow-demo-1", NULL, &st)) == NULL) {
-		fprintf(stderr, "check_staffing: sign-in of %s failed (%ld)\n",
-		    email, st);
-		exit(EXIT_FAILURE);
-	}
-	return t;
-}
-
-/* Run the suite against $KROW_TEST_URL; 77 when it is not set. */
-int
-main(void)
-{
-	SRunner	*sr;
-	int	 failed;
-
-	if (http_base() == NULL) {
-		printf("check_staffing: KROW_TEST_URL is not set; skipped "
-		    "(t/integration.sh starts the stack and sets it)\n");
-		return 77;
-	}
-	if (http_global_init() == -1) {
-		fprintf(stderr, "check_staffing: curl_global_init failed\n");
-		return EXIT_FAILURE;
-	}
-	tok_owner = sign_in("owner@demo.example");
-	tok_manager = sign_in("manager@demo.example");
-	tok_other = sign_in("owner@other.example");
-	tok_viewer = mint("stf-viewer");
-	tok_w1 = mint("stf-worker-1");
-	tok_w2 = mint("stf-worker-2");
-	sr = srunner_create(staffing_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
 	mem_free(tok_owner);
 	mem_free(tok_manager);
 	mem_free(tok_other);
 	mem_free(tok_viewer);
 	mem_free(tok_w1);
 	mem_free(tok_w2);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* Run the suite against $KROW_TEST_URL; 77 when it is not set. */
+int
+main(void)
+{
+	return api_main("check_staffing", staffing_suite, run_setup,
+	    run_teardown);
 }

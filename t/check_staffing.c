@@ -254,6 +254,27 @@ audits(const char *action, const char *id)
 	return api_sql_num(q);
 }
 
+/*
+ * The staff_events rows of kind for assignment aid, told to its worker
+ * (with the shift's times; reason, when want_reason is not NULL, equal
+ * to it).
+ */
+static long long
+events(const char *kind, const char *aid, const char *want_reason)
+{
+	char	q[1024];
+
+	snprintf(q, sizeof(q), "SELECT count(*) FROM staff_events e"
+	    " JOIN assignments a ON a.id = e.assignment_id"
+	    " AND a.staff_id = e.staff_id"
+	    " WHERE e.kind = '%s' AND e.assignment_id = '%s'"
+	    " AND e.payload ? 'startsAt' AND e.payload ? 'endsAt'"
+	    " AND (%s OR e.payload->>'reason' = '%s')", kind, aid,
+	    want_reason == NULL ? "true" : "false",
+	    want_reason == NULL ? "" : want_reason);
+	return api_sql_num(q);
+}
+
 /* The item of the list o whose member idkey is id, or NULL. */
 static struct json_object *
 find(struct json_object *o, const char *idkey, const char *id)
@@ -445,6 +466,7 @@ START_TEST(test_assign)
 	ck_assert_int_eq(api_sql_num("SELECT count(*) FROM assignments"
 	    " WHERE shift_id = '" SH1 "'"), 1);
 	ck_assert_int_eq(audits("assignment.assign", aid), 1);
+	ck_assert_int_eq(events("assignment.assigned", aid, NULL), 1);
 	/* The read models, at once. */
 	ck_assert_int_eq(filled(SH1, P1), 1);
 	ck_assert_int_eq(order_view(ORD_NY, NULL), 1);
@@ -461,6 +483,8 @@ START_TEST(test_assign)
 	replayed("DELETE", path, tok_owner, k, NULL, &res);
 	http_res_free(&res);
 	ck_assert_int_eq(audits("assignment.unassign", aid), 1);
+	ck_assert_int_eq(events("assignment.unassigned", aid,
+	    "Unassigned by the business"), 1);
 	ck_assert_int_eq(filled(SH1, P1), 0);
 	ck_assert(!listed(tok_w1, "assigned", SH1));
 	ck_assert(listed(tok_w1, "cancelled", SH1));
@@ -630,6 +654,7 @@ START_TEST(test_approve_reject)
 	replayed("POST", path, tok_owner, k, NULL, &res);
 	http_res_free(&res);
 	ck_assert_int_eq(audits("assignment.approve", a1), 1);
+	ck_assert_int_eq(events("application.approved", a1, NULL), 1);
 	ck_assert(listed(tok_w1, "assigned", SH1));
 	ck_assert(!listed(tok_w1, "pending", SH1));
 	ck_assert_int_eq(filled(SH1, P1), 1);
@@ -657,6 +682,8 @@ START_TEST(test_approve_reject)
 	    "We need more experience for this event");
 	http_res_free(&res);
 	ck_assert_int_eq(audits("assignment.reject", a2), 1);
+	ck_assert_int_eq(events("application.rejected", a2,
+	    "We need more experience for this event"), 1);
 	ck_assert(!listed(tok_w2, "pending", SH1));
 	ck_assert(listed(tok_w2, "cancelled", SH1));
 	ck_assert_int_eq(filled(SH1, P1), 1);
@@ -787,6 +814,8 @@ START_TEST(test_swap)
 	    "trained for this bar\"}", &res);
 	http_res_free(&res);
 	ck_assert_int_eq(audits("swap_request.reject", sw), 1);
+	ck_assert_int_eq(events("swap_request.rejected", aid,
+	    "Nobody else is trained for this bar"), 1);
 	ck_assert(listed(tok_w1, "assigned", SH1));
 	ck_assert_int_eq(filled(SH1, P1), 1);
 	conflict("POST", path, tok_owner, "{\"reason\":\"again\"}",
@@ -808,6 +837,8 @@ START_TEST(test_swap)
 	http_res_free(&res);
 	ck_assert_int_eq(audits("swap_request.approve", sw), 1);
 	ck_assert_int_eq(audits("assignment.release", aid), 1);
+	ck_assert_int_eq(events("swap_request.approved", aid,
+	    "Released: swap request approved"), 1);
 	ck_assert(!listed(tok_w1, "assigned", SH1));
 	ck_assert(listed(tok_w1, "cancelled", SH1));
 	ck_assert_int_eq(filled(SH1, P1), 0);

@@ -136,6 +136,19 @@
 	" FOR UPDATE OF a)," \
 	" sw AS (SELECT r.* FROM swap_requests r, cur" \
 	" WHERE r.id = $5::uuid AND r.assignment_id = cur.id FOR UPDATE OF r)"
+/*
+ * Tell the workers of assignment rows FROM (alias x) about a decision
+ * of the business: a staff_events row each (0007), kind KIND, with the
+ * shift's times and x's cancel reason.
+ */
+#define STF_EVENT(KIND, FROM) \
+	" ev AS (INSERT INTO staff_events (tenant_id, staff_id, kind," \
+	" business_id, order_id, shift_id, assignment_id, payload," \
+	" request_id) SELECT $1::uuid, x.staff_id, '" KIND "', $2::uuid," \
+	" sh.order_id, x.shift_id, x.id, jsonb_strip_nulls(" \
+	"jsonb_build_object('status', x.status, 'startsAt', sh.starts_at," \
+	" 'endsAt', sh.ends_at, 'reason', x.cancel_reason)), $4::uuid" \
+	" FROM " FROM " JOIN shifts sh ON sh.id = x.shift_id RETURNING id)"
 /* $3 and $4 typed in a statement that does not use them otherwise. */
 #define STF_USES_ALL " AND $3::uuid IS NOT NULL AND $4::uuid IS NOT NULL"
 
@@ -242,6 +255,7 @@
 	    " ON CONFLICT (shift_id, staff_id)" \
 	    " WHERE status NOT IN ('declined', 'cancelled') DO NOTHING" \
 	    " RETURNING *)," \
+	    STF_EVENT("assignment.assigned", "ins x") "," \
 	    " aud AS (" AUDIT("assignment.assign", "assignment", "i.id::text", \
 	    "jsonb_build_object('before', NULL, 'after', jsonb_build_object(" \
 	    "'status', i.status, 'staffId', i.staff_id, 'shiftId'," \
@@ -267,6 +281,7 @@
 	    " resolved_by = $3::uuid, resolved_at = now() FROM upd" \
 	    " WHERE r.assignment_id = upd.id AND r.status = 'pending'" \
 	    " RETURNING r.id)," \
+	    STF_EVENT("assignment.unassigned", "upd x") "," \
 	    " aud AS (" AUDIT("assignment.unassign", "assignment", \
 	    "u.id::text", \
 	    "jsonb_build_object('before', jsonb_build_object('status'," \
@@ -301,6 +316,7 @@
 	    ", upd AS (UPDATE assignments a SET status = 'assigned'," \
 	    " assigned_at = now(), updated_at = now() FROM cur, chk" \
 	    " WHERE a.id = cur.id AND chk.st = 'ok' RETURNING a.*)," \
+	    STF_EVENT("application.approved", "upd x") "," \
 	    " aud AS (" AUDIT("assignment.approve", "assignment", \
 	    "u.id::text", \
 	    "jsonb_build_object('before', jsonb_build_object('status'," \
@@ -319,6 +335,7 @@
 	    " 'Application rejected by the business'), updated_at = now()" \
 	    " FROM cur, chk WHERE a.id = cur.id AND chk.st = 'ok'" \
 	    " RETURNING a.*)," \
+	    STF_EVENT("application.rejected", "upd x") "," \
 	    " aud AS (" AUDIT("assignment.reject", "assignment", "u.id::text", \
 	    "jsonb_build_object('before', jsonb_build_object('status'," \
 	    " c.status), 'after', jsonb_build_object('status', u.status," \
@@ -344,6 +361,7 @@
 	    " cancelled_at = now(), cancel_reason = 'Released: swap request" \
 	    " approved', updated_at = now() FROM cur, chk WHERE a.id = cur.id" \
 	    " AND chk.st = 'ok' RETURNING a.*)," \
+	    STF_EVENT("swap_request.approved", "ua x") "," \
 	    " aud AS (" AUDIT("swap_request.approve", "swap_request", \
 	    "u.id::text", "jsonb_build_object('before', jsonb_build_object(" \
 	    "'status', s.status), 'after', jsonb_build_object('status'," \
@@ -364,6 +382,9 @@
 	    " resolved_by = $3::uuid, resolved_at = now()," \
 	    " resolution_note = $6::text FROM sw, chk" \
 	    " WHERE r.id = sw.id AND chk.st = 'ok' RETURNING r.*)," \
+	    STF_EVENT("swap_request.rejected", "(SELECT c.id, c.staff_id," \
+	    " c.shift_id, c.status, u.resolution_note AS cancel_reason" \
+	    " FROM cur c, usw u) x") "," \
 	    " aud AS (" AUDIT("swap_request.reject", "swap_request", \
 	    "u.id::text", "jsonb_build_object('before', jsonb_build_object(" \
 	    "'status', s.status), 'after', jsonb_build_object('status'," \

@@ -1027,6 +1027,90 @@ tcase(Suite *s, const char *name)
 	return tc;
 }
 
+/*
+ * The worker reads what the business did (GET /query/staff/notifications,
+ * newest first, with the unread count) and marks it read.
+ */
+START_TEST(test_notifications)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+	char			*aid, path[256], upto[32];
+
+	o = ok("POST", ASSIGN(SH1, P1), tok_owner, STAFF_BODY(W("01")), 201,
+	    &res);
+	aid = mem_strdup(api_str(o, "assignmentId"));
+	http_res_free(&res);
+	snprintf(path, sizeof(path), "/commands/client/assignments/%s", aid);
+	ok("DELETE", path, tok_owner, NULL, 200, &res);
+	http_res_free(&res);
+
+	api_get_as("/query/staff/notifications?limit=1", tok_w1, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_int_eq(api_num(o, "unreadCount"), 2);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "kind"),
+	    "assignment.unassigned");
+	ck_assert_str_eq(api_str(api_item(o, 0), "assignmentId"), aid);
+	ck_assert_str_eq(api_str(api_item(o, 0), "shiftId"), SH1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "details.reason"),
+	    "Unassigned by the business");
+	ck_assert_ptr_nonnull(api_next_cursor(o));
+	snprintf(upto, sizeof(upto), "%s", api_str(api_item(o, 0),
+	    "notificationId"));
+	snprintf(path, sizeof(path), "/query/staff/notifications?limit=1"
+	    "&cursor=%s", api_next_cursor(o));
+	http_res_free(&res);
+	/* The next page: the assignment before it, and nothing after. */
+	api_get_as(path, tok_w1, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 1);
+	ck_assert_str_eq(api_str(api_item(o, 0), "kind"),
+	    "assignment.assigned");
+	ck_assert_ptr_null(api_next_cursor(o));
+	http_res_free(&res);
+	api_expect_invalid("/query/staff/notifications?cursor=placeholder",
+	    tok_w1, "cursor");
+
+	/* Another worker sees none of them; a client token is refused. */
+	api_get_as("/query/staff/notifications", tok_w2, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 0);
+	ck_assert_int_eq(api_num(o, "unreadCount"), 0);
+	http_res_free(&res);
+	api_get_as("/query/staff/notifications", tok_owner, &res);
+	api_envelope(&res, 403, "FORBIDDEN", NULL);
+	http_res_free(&res);
+	api_expect_invalid("/query/staff/notifications?unread=maybe", tok_w1,
+	    "unread");
+
+	/* Mark read up to the newest: none unread is left. */
+	refuse("POST", "/commands/staff/notifications/read", tok_w1,
+	    "{\"upTo\":\"abc\"}", 400, "VALIDATION_ERROR", "upTo");
+	refuse("POST", "/commands/staff/notifications/read", tok_owner, "{}",
+	    403, "FORBIDDEN", NULL);
+	snprintf(path, sizeof(path), "{\"upTo\":\"%s\"}", upto);
+	o = ok("POST", "/commands/staff/notifications/read", tok_w1, path,
+	    200, &res);
+	ck_assert_int_eq(api_num(o, "marked"), 2);
+	ck_assert_int_eq(api_num(o, "unreadCount"), 0);
+	http_res_free(&res);
+	api_get_as("/query/staff/notifications?unread=true", tok_w1, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 0);
+	ck_assert_int_eq(api_num(o, "unreadCount"), 0);
+	http_res_free(&res);
+	api_get_as("/query/staff/notifications", tok_w1, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert_uint_eq(api_nitems(o), 2);
+	ck_assert_ptr_nonnull(api_str(api_item(o, 1), "readAt"));
+	ck_assert_str_eq(api_str(api_item(o, 1), "kind"),
+	    "assignment.assigned");
+	http_res_free(&res);
+	mem_free(aid);
+}
+END_TEST
+
 static Suite *
 staffing_suite(void)
 {
@@ -1037,6 +1121,7 @@ staffing_suite(void)
 	tc = tcase(s, "assign");
 	tcase_add_test(tc, test_assign);
 	tcase_add_test(tc, test_assign_refused);
+	tcase_add_test(tc, test_notifications);
 	tc = tcase(s, "applications");
 	tcase_add_test(tc, test_approve_reject);
 	tcase_add_test(tc, test_approve_refused);

@@ -65,6 +65,7 @@ enum stmt {
 	STMT_STAFF_BANK_ADD,	/* $5 body (jsonb), $6 default */
 	STMT_STAFF_BANK_DEL,	/* $5 account */
 	STMT_STAFF_BANK_DEFAULT, /* $5 account */
+	STMT_STAFF_NOTIF_READ,	/* $5 up to this notification (NULL: all) */
 	ORDERS_STMT_IDS		/* orders (sql_orders.h) */
 	STAFFING_STMT_IDS	/* assignments, swaps (sql_staffing.h) */
 	STMT__MAX
@@ -171,5 +172,6 @@ int	h_staff_certificate_delete(struct req *);
 int	h_staff_bank_account_add(struct req *);
 int	h_staff_bank_account_delete(struct req *);
 int	h_staff_bank_account_default(struct req *);
+int	h_staff_notifications_read(struct req *);
 
 #endif

@@ -1123,3 +1123,41 @@ h_staff_bank_account_default(struct req *r)
 out:
 	return rc;
 }
+
+/*
+ * POST /commands/staff/notifications/read {"upTo"?}: the caller's unread
+ * notifications (GET /query/staff/notifications) become read, those up
+ * to and including notification upTo, or all without it.  200 with how
+ * many were marked and how many stay unread.
+ */
+int
+h_staff_notifications_read(struct req *r)
+{
+	static const struct valid_field fields[] = {
+		{ "upTo", VT_STRING, 0, 1, 19, NULL },
+	};
+	struct valid_value	 v[1];
+	struct json_object	*body, *d = NULL;
+	struct db_rows		*rows;
+	struct cmd		 c;
+	int			 rc;
+
+	if ((rc = staff_begin(&c, r)) != ERR_OK)
+		goto out;
+	if ((rc = cmd_body(&c, fields, 1, v, &body)) != ERR_OK)
+		goto out;
+	if (v[0].present && strspn(v[0].s, "0123456789") != strlen(v[0].s)) {
+		cmd_detail(&d, "upTo", "must be a notificationId");
+		rc = req_fail(r, ERR_INVAL, NULL, d);
+		goto out;
+	}
+	cmd_push(&c, v[0].present ? v[0].s : NULL);
+	if ((rc = cmd_exec(&c, STMT_STAFF_NOTIF_READ, &rows)) != ERR_OK)
+		goto out;
+	if (rows->nrows != 1)
+		rc = cmd_notfound(&c, "no active staff member");
+	else
+		rc = cmd_answer(&c, 200, db_get(rows, 0, 0));
+out:
+	return rc;
+}

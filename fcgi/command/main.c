@@ -924,6 +924,24 @@ static const char *const stmts[STMT__MAX] = {
 	    " SELECT json_build_object('bankAccountId', d.id, 'deleted', true)"
 	    "::text FROM del d",
 	/* $5 account: the caller's own becomes the default. */
+	/*
+	 * Staff: mark the caller's unread notifications read, up to id $5
+	 * (NULL: all).  Columns: the answer (marked, unread left).
+	 */
+	[STMT_STAFF_NOTIF_READ] =
+	    SQLR_ME_STAFF ", upd AS (UPDATE staff_events e SET read_at = now()"
+	    " FROM me WHERE e.staff_id = me.id AND e.tenant_id = $1::uuid"
+	    " AND e.read_at IS NULL AND ($5::bigint IS NULL"
+	    " OR e.id <= $5::bigint) RETURNING e.id),"
+	    " aud AS (" AUDIT("staff.notifications_read", "staff",
+	    "me.id::text", "jsonb_build_object('before', NULL, 'after',"
+	    " jsonb_build_object('marked', (SELECT count(*) FROM upd),"
+	    " 'upTo', $5::text)) FROM me") ")"
+	    " SELECT json_build_object('marked', (SELECT count(*) FROM upd),"
+	    " 'unreadCount', (SELECT count(*) FROM staff_events e"
+	    " WHERE e.staff_id = me.id AND e.tenant_id = $1::uuid"
+	    " AND e.read_at IS NULL AND e.id NOT IN (SELECT id FROM upd)))"
+	    "::text FROM me",
 	[STMT_STAFF_BANK_DEFAULT] =
 	    SQLR_ME_STAFF ", upd AS (UPDATE staff_bank_accounts b SET"
 	    " is_default = true FROM me WHERE b.id = $5::uuid"
@@ -1020,6 +1038,8 @@ static const struct route routes[] = {
 	{ "POST",
 	    "/commands/staff/profile/bank-accounts/:bankAccountId/default",
 	    h_staff_bank_account_default, STAFF },
+	{ "POST", "/commands/staff/notifications/read",
+	    h_staff_notifications_read, STAFFJ },
 };
 
 /*

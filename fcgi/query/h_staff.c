@@ -342,6 +342,31 @@ out:
 }
 
 /*
+ * GET /query/staff/notifications?unread&limit&cursor: what the business
+ * did to the worker's work (staff_events: an order cancelled, a shift
+ * rescheduled, assigned, unassigned, an application approved or
+ * rejected, a swap approved or rejected), newest first, with the
+ * number still unread.
+ */
+int
+h_staff_notifications(struct req *r)
+{
+	static const char *const keys[] = { "unread", "limit", "cursor",
+	    NULL };
+	struct qctx	 q;
+	int		 rc;
+
+	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
+		goto out;
+	qctx_opt_enum(&q, "unread", "true|false", 0, "false");	/* $4 */
+	qctx_page_limit(&q);						/* $5 */
+	qctx_page_cursor(&q, "i");					/* $6 */
+	rc = qctx_finish(&q, STMT_STAFF_NOTIFICATIONS, NULL);
+out:
+	return qctx_release(&q, rc);
+}
+
+/*
  * GET /query/staff/payments/chart?from&to&bucket=week|month: earnings
  * per week (Monday) or calendar month over the range, every bucket
  * present (zero when nothing was earned); default: the last 12 weeks or

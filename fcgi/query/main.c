@@ -1529,6 +1529,26 @@ static const char *const stmts[STMT__MAX] = {
 	    " 'bankName', p.bank_name, 'last4', p.account_last4::text) END)",
 	    "p.period_start DESC, p.id DESC",
 	    "p.period_start::text, p.id::text", "$5::integer") ")::text",
+	/*
+	 * The worker's notifications (staff_events), newest first; $4
+	 * 'true': unread ones only; the unread count beside the page.
+	 */
+	[STMT_STAFF_NOTIFICATIONS] =
+	    SQLR_ME_STAFF ", page AS (SELECT e.* FROM me JOIN staff_events e"
+	    " ON e.staff_id = me.id AND e.tenant_id = $1::uuid"
+	    " WHERE ($4::text = 'false' OR e.read_at IS NULL)"
+	    " AND ($6::bigint IS NULL OR e.id < $6::bigint)"
+	    " ORDER BY e.id DESC LIMIT $5::integer + 1)"
+	    " SELECT json_build_object("
+	    PAGE("json_build_object('notificationId', p.id::text,"
+	    " 'kind', p.kind, 'orderId', p.order_id, 'shiftId', p.shift_id,"
+	    " 'assignmentId', p.assignment_id, 'details', p.payload,"
+	    " 'createdAt', " TS("p.created_at") ","
+	    " 'readAt', " TS("p.read_at") ")",
+	    "p.id DESC", "p.id::text", "$5::integer") ","
+	    " 'unreadCount', (SELECT count(*) FROM staff_events e, me"
+	    " WHERE e.staff_id = me.id AND e.tenant_id = $1::uuid"
+	    " AND e.read_at IS NULL))::text FROM me",
 	/* $4 from, $5 to (dates; NULL: the default), $6 week|month. */
 	[STMT_STAFF_PAYMENTS_CHART] =
 	    SQLR_ME_STAFF WORK
@@ -1731,6 +1751,8 @@ static const struct route routes[] = {
 	{ "GET", "/query/staff/payments/summary", h_staff_payments_summary,
 	    ROUTE_STAFF },
 	{ "GET", "/query/staff/payments/history", h_staff_payments_history,
+	    ROUTE_STAFF },
+	{ "GET", "/query/staff/notifications", h_staff_notifications,
 	    ROUTE_STAFF },
 	{ "GET", "/query/staff/payments/chart", h_staff_payments_chart,
 	    ROUTE_STAFF },

@@ -58,6 +58,7 @@ enum stmt {
 	STMT_STAFF_BENEFITS,
 	STMT_STAFF_PAYMENTS_SUMMARY,
 	STMT_STAFF_PAYMENTS_HISTORY,
+	STMT_STAFF_NOTIFICATIONS,	/* $4 unread only, $5 limit, $6 cursor */
 	STMT_STAFF_PAYMENTS_CHART,
 	STMT_STAFF_DASHBOARD,
 	STMT_STAFF_AVAILABILITY,
@@ -127,6 +128,7 @@ int	h_staff_bank_accounts(struct req *);
 int	h_staff_benefits(struct req *);
 int	h_staff_payments_summary(struct req *);
 int	h_staff_payments_history(struct req *);
+int	h_staff_notifications(struct req *);
 int	h_staff_payments_chart(struct req *);
 int	h_staff_dashboard(struct req *);
 int	h_staff_availability(struct req *);

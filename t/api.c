@@ -288,6 +288,35 @@ api_nitems(struct json_object *o)
 }
 
 /* nextCursor: NULL when the member is null. */
+/* See api.h. */
+struct json_object *
+api_find(struct json_object *o, const char *key, const char *val)
+{
+	struct json_object	*it, *v;
+	size_t			 i, n;
+
+	n = api_nitems(o);
+	for (i = 0; i < n; i++) {
+		it = api_item(o, i);
+		if (json_object_object_get_ex(it, key, &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), val) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+/* See api.h. */
+struct json_object *
+api_find_ok(struct json_object *o, const char *key, const char *val)
+{
+	struct json_object	*it;
+
+	it = api_find(o, key, val);
+	ck_assert_msg(it != NULL, "no item with %s = %s", key, val);
+	return it;
+}
+
 const char *
 api_next_cursor(struct json_object *o)
 {

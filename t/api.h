@@ -66,6 +66,12 @@ const char	*api_str(struct json_object *o, const char *path);
 struct json_object *api_items(struct json_object *o);
 struct json_object *api_item(struct json_object *o, size_t i);
 size_t		 api_nitems(struct json_object *o);
+/* The item of a list answer whose member key is the string val, or NULL;
+ * api_find_ok() fails the test instead. */
+struct json_object *api_find(struct json_object *o, const char *key,
+		    const char *val);
+struct json_object *api_find_ok(struct json_object *o, const char *key,
+		    const char *val);
 const char	*api_next_cursor(struct json_object *o);
 /* The first output line of query run through the stack's psql
  * (mem_free() it), or that line as a number. */

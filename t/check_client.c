@@ -113,30 +113,6 @@ walk(const char *path, const char *token, int limit, const char *idkey,
 	buf_cleanup(&seen);
 }
 
-/* Index of the item whose member key equals val, or fail. */
-static struct json_object *
-find(struct json_object *o, const char *key, const char *val)
-{
-	size_t	 i;
-
-	for (i = 0; i < api_nitems(o); i++)
-		if (strcmp(api_str(api_item(o, i), key), val) == 0)
-			return api_item(o, i);
-	ck_abort_msg("no item with %s = %s", key, val);
-	return NULL;
-}
-
-static int
-has(struct json_object *o, const char *key, const char *val)
-{
-	size_t	 i;
-
-	for (i = 0; i < api_nitems(o); i++)
-		if (strcmp(api_str(api_item(o, i), key), val) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * /query/client/hubs
  */
@@ -153,19 +129,19 @@ START_TEST(test_hubs_owner)
 	ck_assert_str_eq(api_str(api_item(o, 1), "name"), "Downtown Grand Hotel");
 	ck_assert_str_eq(api_str(api_item(o, 2), "name"), "Harbourside Pavilion");
 	ck_assert_ptr_null(api_next_cursor(o));
-	h = find(o, "hubId", HUB_AKL);
+	h = api_find_ok(o, "hubId", HUB_AKL);
 	ck_assert_str_eq(api_str(h, "timeZone"), "Pacific/Auckland");
 	ck_assert_str_eq(api_str(h, "address.city"), "Auckland");
 	ck_assert_double_eq_tol(json_object_get_double(api_member(h,
 	    "location.latitude")), -36.843, 1e-6);
 	ck_assert_int_eq(api_num(h, "nfcTagCount"), 1);
-	h = find(o, "hubId", HUB_NY);
+	h = api_find_ok(o, "hubId", HUB_NY);
 	ck_assert_int_eq(api_num(h, "nfcTagCount"), 2);
 	ck_assert_int_eq(api_num(h, "managerCount"), 1);
 	ck_assert_int_eq(api_num(h, "geofenceRadiusMeters"), 150);
 	ck_assert_int_eq(json_object_array_length(api_member(h,
 	    "clockInMethods")), 3);
-	ck_assert(!has(o, "hubId", HUB_LDN));
+	ck_assert(api_find(o, "hubId", HUB_LDN) == NULL);
 	http_res_free(&res);
 }
 END_TEST
@@ -414,20 +390,20 @@ START_TEST(test_vendors)
 	api_get_as("/query/client/vendors", tok_owner, &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_uint_eq(api_nitems(o), 3);
-	ck_assert_str_eq(api_str(find(o, "vendorId", VENDOR_DEMO),
+	ck_assert_str_eq(api_str(api_find_ok(o, "vendorId", VENDOR_DEMO),
 	    "approvalStatus"), "approved");
-	ck_assert_str_eq(api_str(find(o, "vendorId", VENDOR_HARBOR),
+	ck_assert_str_eq(api_str(api_find_ok(o, "vendorId", VENDOR_HARBOR),
 	    "approvalStatus"), "pending");
-	ck_assert_int_eq(api_num(find(o, "vendorId", VENDOR_METRO),
+	ck_assert_int_eq(api_num(api_find_ok(o, "vendorId", VENDOR_METRO),
 	    "activeRoleCount"), 3);
-	ck_assert_int_eq(api_num(find(o, "vendorId", VENDOR_DEMO),
+	ck_assert_int_eq(api_num(api_find_ok(o, "vendorId", VENDOR_DEMO),
 	    "activeStaffCount"), api_sql_num("SELECT count(*) FROM staff WHERE "
 	    "vendor_id = '" VENDOR_DEMO "' AND status = 'active'"));
 	http_res_free(&res);
 	api_get_as("/query/client/vendors?status=approved", tok_owner, &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_uint_eq(api_nitems(o), 2);
-	ck_assert(!has(o, "vendorId", VENDOR_HARBOR));
+	ck_assert(api_find(o, "vendorId", VENDOR_HARBOR) == NULL);
 	http_res_free(&res);
 	/* The other business works with one vendor only. */
 	api_get_as("/query/client/vendors", tok_other, &res);
@@ -484,7 +460,7 @@ START_TEST(test_billing_accounts)
 	api_get_as("/query/client/billing/accounts", tok_owner, &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_uint_eq(api_nitems(o), 2);
-	a = find(o, "billingAccountId", ID("000000000651"));
+	a = api_find_ok(o, "billingAccountId", ID("000000000651"));
 	ck_assert(json_object_get_boolean(api_member(a, "isDefault")));
 	ck_assert_str_eq(api_str(a, "paymentMethod.type"), "card");
 	ck_assert_str_eq(api_str(a, "paymentMethod.last4"), "4242");
@@ -498,7 +474,7 @@ START_TEST(test_billing_accounts)
 	    "sum(total_cents) FROM invoices WHERE billing_account_id = '"
 	    ID("000000000651") "' AND status <> 'paid'"));
 	ck_assert_int_eq(api_num(a, "openInvoiceCount"), 2);
-	a = find(o, "billingAccountId", ID("000000000652"));
+	a = api_find_ok(o, "billingAccountId", ID("000000000652"));
 	ck_assert_str_eq(api_str(a, "billingCycle"), "monthly");
 	ck_assert_int_eq(strcmp(api_str(a, "currentPeriod.start") + 8, "01"), 0);
 	http_res_free(&res);
@@ -648,7 +624,7 @@ START_TEST(test_orders_view)
 	o = api_json_ok(&res, 200);
 	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "orders WHERE business_id = '" BIZ "'"));
-	ord = find(o, "orderNumber", "ORD-1006");
+	ord = api_find_ok(o, "orderNumber", "ORD-1006");
 	ck_assert_str_eq(api_str(ord, "status"), "open");
 	ck_assert_str_eq(api_str(ord, "hub.hubId"), HUB_NY);
 	ck_assert_str_eq(api_str(ord, "costCenter.code"), "EVT");
@@ -665,19 +641,19 @@ START_TEST(test_orders_view)
 	    "shift_positions p JOIN shifts s ON s.id = p.shift_id JOIN orders "
 	    "o ON o.id = s.order_id WHERE o.order_number = 'ORD-1006' AND "
 	    "o.business_id = '" BIZ "'"));
-	ord = find(o, "orderNumber", "ORD-1009");
+	ord = api_find_ok(o, "orderNumber", "ORD-1009");
 	ck_assert_str_eq(api_str(ord, "sourceOrderId"), ID("000000000801"));
-	ord = find(o, "orderNumber", "ORD-1008");
+	ord = api_find_ok(o, "orderNumber", "ORD-1008");
 	ck_assert_str_eq(api_str(ord, "status"), "cancelled");
 	ck_assert_ptr_nonnull(api_str(ord, "cancelReason"));
-	ck_assert(!has(o, "orderNumber", "ORD-2001"));
+	ck_assert(api_find(o, "orderNumber", "ORD-2001") == NULL);
 	http_res_free(&res);
 
 	api_get_as("/query/client/orders/view?status=open,draft", tok_owner,
 	    &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_uint_eq(api_nitems(o), 3);
-	ck_assert(has(o, "orderNumber", "ORD-1007"));
+	ck_assert(api_find(o, "orderNumber", "ORD-1007") != NULL);
 	http_res_free(&res);
 
 	api_get_as("/query/client/orders/view?hubId=" HUB_SF, tok_owner, &res);
@@ -702,7 +678,7 @@ START_TEST(test_orders_view_manager_and_range)
 	o = api_json_ok(&res, 200);
 	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "orders WHERE hub_id = '" HUB_NY "'"));
-	ck_assert(!has(o, "orderNumber", "ORD-1002"));
+	ck_assert(api_find(o, "orderNumber", "ORD-1002") == NULL);
 	http_res_free(&res);
 
 	/* The day of ORD-1005's shift, in New York. */
@@ -713,7 +689,7 @@ START_TEST(test_orders_view_manager_and_range)
 	    HUB_NY "&from=%s&to=%s", day, day);
 	api_get_as(path, tok_owner, &res);
 	o = api_json_ok(&res, 200);
-	ck_assert(has(o, "orderNumber", "ORD-1005"));
+	ck_assert(api_find(o, "orderNumber", "ORD-1005") != NULL);
 	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "(SELECT o.id FROM orders o JOIN shifts s ON s.order_id = o.id "
 	    "WHERE o.hub_id = '" HUB_NY "' GROUP BY o.id HAVING "
@@ -776,12 +752,13 @@ START_TEST(test_coverage)
 			    api_str(s, "startsAt"));
 	}
 	/* The gala dinner: 2 of 2 bartenders, 2 of 3 servers. */
-	s = find(o, "shiftId", ID("000000008011"));
+	s = api_find_ok(o, "shiftId", ID("000000008011"));
 	ck_assert_int_eq(api_num(s, "needed"), 5);
 	ck_assert_int_eq(api_num(s, "filled"), 4);
 	ck_assert_double_eq_tol(json_object_get_double(api_member(s,
 	    "fillRate")), 0.8, 1e-9);
-	ck_assert(!has(o, "shiftId", ID("000000008081")));   /* cancelled */
+	/* cancelled */
+	ck_assert(api_find(o, "shiftId", ID("000000008081")) == NULL);
 	http_res_free(&res);
 
 	snprintf(path, sizeof(path), "/query/client/coverage?hubId=" HUB_NY
@@ -934,13 +911,13 @@ START_TEST(test_reorders)
 	for (i = 1; i < api_nitems(o); i++)
 		ck_assert_str_ge(api_str(api_item(o, i - 1), "lastShiftStartsAt"),
 		    api_str(api_item(o, i), "lastShiftStartsAt"));
-	ord = find(o, "orderNumber", "ORD-1001");
+	ord = api_find_ok(o, "orderNumber", "ORD-1001");
 	ck_assert_int_eq(api_num(ord, "timesReordered"), 1);
 	ck_assert(json_object_get_boolean(api_member(ord, "canReorder")));
 	ck_assert_uint_eq(json_object_array_length(api_member(ord, "positions")),
 	    2);
-	ck_assert(!has(o, "orderNumber", "ORD-1006"));	/* open */
-	ck_assert(!has(o, "orderNumber", "ORD-2002"));	/* other business */
+	ck_assert(api_find(o, "orderNumber", "ORD-1006") == NULL);	/* open */
+	ck_assert(api_find(o, "orderNumber", "ORD-2002") == NULL);	/* other business */
 	http_res_free(&res);
 	walk("/query/client/reorders", tok_owner, 2, "orderId",
 	    (size_t)api_sql_num("SELECT count(*) FROM orders WHERE business_id = '"
@@ -1123,7 +1100,7 @@ START_TEST(test_tenant_reads)
 	o = api_json_ok(&res, 200);
 	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "businesses WHERE tenant_id = '" TENANT "'"));
-	ck_assert_int_eq(api_num(find(o, "businessId", BIZ), "activeHubCount"),
+	ck_assert_int_eq(api_num(api_find_ok(o, "businessId", BIZ), "activeHubCount"),
 	    3);
 	http_res_free(&res);
 	api_get_as("/query/tenants/" TENANT "/businesses?q=CATER", tok_admin,
@@ -1136,7 +1113,7 @@ START_TEST(test_tenant_reads)
 	api_get_as("/query/tenants/" TENANT "/vendors", tok_admin, &res);
 	o = api_json_ok(&res, 200);
 	ck_assert_uint_eq(api_nitems(o), 3);
-	ck_assert_int_eq(api_num(find(o, "vendorId", VENDOR_DEMO),
+	ck_assert_int_eq(api_num(api_find_ok(o, "vendorId", VENDOR_DEMO),
 	    "approvedByBusinessCount"), 2);
 	http_res_free(&res);
 
@@ -1160,7 +1137,8 @@ START_TEST(test_tenant_reads)
 	o = api_json_ok(&res, 200);
 	ck_assert_uint_eq(api_nitems(o), (size_t)api_sql_num("SELECT count(*) FROM "
 	    "orders WHERE tenant_id = '" TENANT "' AND status = 'open'"));
-	ck_assert_int_eq(api_num(find(o, "orderNumber", "ORD-1006"), "needed"), 9);
+	ck_assert_int_eq(api_num(api_find_ok(o, "orderNumber", "ORD-1006"),
+	    "needed"), 9);
 	http_res_free(&res);
 	walk("/query/tenants/" TENANT "/orders", tok_admin, 4, "orderId",
 	    (size_t)api_sql_num("SELECT count(*) FROM orders WHERE tenant_id = '"

@@ -78,22 +78,6 @@ num(struct json_object *o, const char *k)
 	return json_object_get_int64(v);
 }
 
-/* The item of list o whose idkey is id, or NULL. */
-static struct json_object *
-find(struct json_object *o, const char *idkey, const char *id)
-{
-	struct json_object	*a, *it;
-	size_t			 i;
-
-	ck_assert(json_object_object_get_ex(o, "items", &a));
-	for (i = 0; i < json_object_array_length(a); i++) {
-		it = json_object_array_get_idx(a, i);
-		if (strcmp(str(it, idkey), id) == 0)
-			return it;
-	}
-	return NULL;
-}
-
 /* Rows that any command could have written: hubs, tags, managers,
  * invoice states, audit rows. */
 static long long
@@ -400,14 +384,14 @@ START_TEST(test_hub_create)
 	http_res_free(&res);
 
 	api_get_as("/query/client/hubs?limit=200", tok_owner, &res);
-	h = find(api_json_ok(&res, 200), "hubId", id);
+	h = api_find(api_json_ok(&res, 200), "hubId", id);
 	ck_assert_ptr_nonnull(h);
 	ck_assert_str_eq(str(h, "timeZone"), "America/Chicago");
 	ck_assert_int_eq(num(h, "geofenceRadiusMeters"), 300);
 	http_res_free(&res);
 	/* Not visible to the other business, nor to a manager of NY. */
 	api_get_as("/query/client/hubs?limit=200", tok_other, &res);
-	ck_assert_ptr_null(find(api_json_ok(&res, 200), "hubId", id));
+	ck_assert_ptr_null(api_find(api_json_ok(&res, 200), "hubId", id));
 	http_res_free(&res);
 	snprintf(path, sizeof(path), "SELECT count(*) FROM hubs WHERE id ="
 	    " '%s' AND business_id = '" BIZ "'", id);
@@ -486,7 +470,7 @@ START_TEST(test_hub_update)
 	ck_assert_str_eq(str(o, "timeZone"), "America/Chicago");
 	http_res_free(&res);
 	api_get_as("/query/client/hubs?limit=200", tok_owner, &res);
-	h = find(api_json_ok(&res, 200), "hubId", id);
+	h = api_find(api_json_ok(&res, 200), "hubId", id);
 	ck_assert_ptr_nonnull(h);
 	ck_assert_str_eq(str(h, "name"), "Updated Hub");
 	ck_assert(json_object_object_get_ex(h, "address", &o));
@@ -534,10 +518,10 @@ START_TEST(test_hub_archive)
 	http_res_free(&res);
 	api_get_as("/query/client/hubs?status=archived&limit=200", tok_owner,
 	    &res);
-	ck_assert_ptr_nonnull(find(api_json_ok(&res, 200), "hubId", id));
+	ck_assert_ptr_nonnull(api_find(api_json_ok(&res, 200), "hubId", id));
 	http_res_free(&res);
 	api_get_as("/query/client/hubs?limit=200", tok_owner, &res);
-	ck_assert_ptr_null(find(api_json_ok(&res, 200), "hubId", id));
+	ck_assert_ptr_null(api_find(api_json_ok(&res, 200), "hubId", id));
 	http_res_free(&res);
 
 	before = footprint();
@@ -577,13 +561,13 @@ START_TEST(test_hub_managers)
 	ck_assert_str_eq(str(o, "hubId"), id);
 	http_res_free(&res);
 	api_get_as(list, tok_owner, &res);
-	m = find(api_json_ok(&res, 200), "userId", MANAGER_USER);
+	m = api_find(api_json_ok(&res, 200), "userId", MANAGER_USER);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_str_eq(str(m, "role"), "manager");
 	http_res_free(&res);
 	/* The manager now sees the hub. */
 	api_get_as("/query/client/hubs?limit=200", tok_manager, &res);
-	ck_assert_ptr_nonnull(find(api_json_ok(&res, 200), "hubId", id));
+	ck_assert_ptr_nonnull(api_find(api_json_ok(&res, 200), "hubId", id));
 	http_res_free(&res);
 
 	before = footprint();
@@ -607,7 +591,7 @@ START_TEST(test_hub_managers)
 	ck_assert_str_eq(str(o, "userId"), MANAGER_USER);
 	http_res_free(&res);
 	api_get_as(list, tok_owner, &res);
-	ck_assert_ptr_null(find(api_json_ok(&res, 200), "userId",
+	ck_assert_ptr_null(api_find(api_json_ok(&res, 200), "userId",
 	    MANAGER_USER));
 	http_res_free(&res);
 	api_expect("DELETE", path, tok_owner, api_key("mdel2"), NULL, 404,
@@ -639,7 +623,7 @@ START_TEST(test_hub_nfc_tags)
 	tag = mem_strdup(str(o, "tagId"));
 	http_res_free(&res);
 	api_get_as("/query/client/hubs?limit=200", tok_owner, &res);
-	h = find(api_json_ok(&res, 200), "hubId", id);
+	h = api_find(api_json_ok(&res, 200), "hubId", id);
 	ck_assert_ptr_nonnull(h);
 	ck_assert_int_eq(num(h, "nfcTagCount"), 1);
 	http_res_free(&res);
@@ -674,7 +658,7 @@ START_TEST(test_hub_nfc_tags)
 	ck_assert_str_eq(str(o, "status"), "revoked");
 	http_res_free(&res);
 	api_get_as("/query/client/hubs?limit=200", tok_owner, &res);
-	h = find(api_json_ok(&res, 200), "hubId", id);
+	h = api_find(api_json_ok(&res, 200), "hubId", id);
 	ck_assert_int_eq(num(h, "nfcTagCount"), 0);
 	http_res_free(&res);
 	api_cmd("DELETE", path, tok_owner, api_key("rev2"), NULL, &res);
@@ -727,12 +711,12 @@ START_TEST(test_invoice_approve)
 	http_res_free(&res);
 	api_get_as("/query/client/billing/invoices/pending?limit=200",
 	    tok_owner, &res);
-	ck_assert_ptr_null(find(api_json_ok(&res, 200), "invoiceId",
+	ck_assert_ptr_null(api_find(api_json_ok(&res, 200), "invoiceId",
 	    INV_PENDING));
 	http_res_free(&res);
 	api_get_as("/query/client/billing/invoices/history?limit=200",
 	    tok_owner, &res);
-	o = find(api_json_ok(&res, 200), "invoiceId", INV_PENDING);
+	o = api_find(api_json_ok(&res, 200), "invoiceId", INV_PENDING);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(str(o, "status"), "approved");
 	http_res_free(&res);
@@ -800,7 +784,7 @@ START_TEST(test_invoice_dispute)
 	http_res_free(&res);
 	api_get_as("/query/client/billing/invoices/pending?status=disputed"
 	    "&limit=200", tok_other, &res);
-	o = find(api_json_ok(&res, 200), "invoiceId", INV_OTHER);
+	o = api_find(api_json_ok(&res, 200), "invoiceId", INV_OTHER);
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(str(o, "status"), "disputed");
 	ck_assert_int_eq(num(o, "disputedLineCount"), 1);

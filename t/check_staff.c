@@ -53,30 +53,6 @@ static char	*tok_sam, *tok_luis, *tok_jordan, *tok_owner, *tok_admin;
 
 
 
-/* Index of the item whose member key equals val, or fail. */
-static struct json_object *
-find(struct json_object *o, const char *key, const char *val)
-{
-	size_t	 i;
-
-	for (i = 0; i < api_nitems(o); i++)
-		if (strcmp(api_str(api_item(o, i), key), val) == 0)
-			return api_item(o, i);
-	ck_abort_msg("no item with %s = %s", key, val);
-	return NULL;
-}
-
-static int
-has(struct json_object *o, const char *key, const char *val)
-{
-	size_t	 i;
-
-	for (i = 0; i < api_nitems(o); i++)
-		if (strcmp(api_str(api_item(o, i), key), val) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 boolean(struct json_object *o, const char *path)
 {
@@ -193,7 +169,7 @@ START_TEST(test_assigned)
 	    " 'cancelled'", "s.starts_at, a.id"));
 	/* The London lunch of the other business: demo constants. */
 	o = get_ok(Q "shifts/assigned", tok_sam, &res);
-	it = find(o, "assignmentId", ASSIGN("851111"));
+	it = api_find_ok(o, "assignmentId", ASSIGN("851111"));
 	ck_assert_str_eq(api_str(it, "status"), "confirmed");
 	ck_assert_str_eq(api_str(it, "shiftId"), SHIFT("8511"));
 	ck_assert_str_eq(api_str(it, "hub.timeZone"), "Europe/London");
@@ -247,7 +223,7 @@ START_TEST(test_completed)
 	    "SELECT '" ASSIGN("812111") "," ASSIGN("852111") ","
 	    ASSIGN("802121") "," ASSIGN("801111") "," ASSIGN("811111") "'");
 	o = get_ok(Q "shifts/completed", tok_sam, &res);
-	it = find(o, "assignmentId", ASSIGN("812111"));
+	it = api_find_ok(o, "assignmentId", ASSIGN("812111"));
 	worked = api_sql_num("SELECT sum(worked_minutes) FROM time_entries"
 	    " WHERE assignment_id = '" ASSIGN("812111") "'");
 	/* In 4 minutes early, out 6 minutes late, no break: 250. */
@@ -290,7 +266,7 @@ START_TEST(test_cancelled_and_declined)
 	ck_assert(!is_null(api_item(o, 0), "cancelledAt"));
 	http_res_free(&res);
 	o = get_ok(Q "shifts/open", tok_sam, &res);
-	ck_assert(!has(o, "shiftId", SHIFT("8091")));
+	ck_assert(api_find(o, "shiftId", SHIFT("8091")) == NULL);
 	http_res_free(&res);
 	o = get_ok(Q "shifts/" SHIFT("8091"), tok_sam, &res);
 	ck_assert_str_eq(api_str(o, "myAssignment.status"), "declined");
@@ -298,7 +274,7 @@ START_TEST(test_cancelled_and_declined)
 	http_res_free(&res);
 	exec_sql("DELETE FROM assignments WHERE id = '" ASSIGN("f09111") "'");
 	o = get_ok(Q "shifts/open", tok_sam, &res);
-	ck_assert(has(o, "shiftId", SHIFT("8091")));
+	ck_assert(api_find(o, "shiftId", SHIFT("8091")) != NULL);
 	http_res_free(&res);
 }
 END_TEST
@@ -452,7 +428,7 @@ START_TEST(test_time_zone_edges)
 	ck_assert_str_eq(api_str(o, "myAssignment.status"), "assigned");
 	http_res_free(&res);
 	o = get_ok(Q "shifts/assigned", tok_sam, &res);
-	ck_assert(has(o, "assignmentId", ASSIGN("f91111")));
+	ck_assert(api_find(o, "assignmentId", ASSIGN("f91111")) != NULL);
 	http_res_free(&res);
 	exec_sql("DELETE FROM assignments WHERE id = '" ASSIGN("f91111") "';"
 	    " DELETE FROM shift_positions WHERE id = '" ID("0000000f9111")
@@ -628,12 +604,12 @@ START_TEST(test_profile_sections)
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
 		snprintf(q, sizeof(q), "SELECT count(*) FROM %s WHERE staff_id"
 		    " = '" SAM "'", counts[i][1]);
-		ck_assert_int_eq(api_num(find(o, "section", counts[i][0]),
+		ck_assert_int_eq(api_num(api_find_ok(o, "section", counts[i][0]),
 		    "itemCount"), api_sql_num(q));
-		ck_assert(boolean(find(o, "section", counts[i][0]),
+		ck_assert(boolean(api_find_ok(o, "section", counts[i][0]),
 		    "complete"));
 	}
-	ck_assert(!boolean(find(o, "section", "benefits"), "required"));
+	ck_assert(!boolean(api_find_ok(o, "section", "benefits"), "required"));
 	http_res_free(&res);
 }
 END_TEST
@@ -668,33 +644,33 @@ START_TEST(test_profile_lists)
 
 	o = get_ok(Q "profile/industries", tok_sam, &res);
 	ck_assert_uint_eq(api_nitems(o), 2);
-	ck_assert_int_eq(api_num(find(o, "industry", "hospitality"),
+	ck_assert_int_eq(api_num(api_find_ok(o, "industry", "hospitality"),
 	    "yearsExperience"), 8);
 	http_res_free(&res);
 	o = get_ok(Q "profile/skills", tok_sam, &res);
 	ck_assert_uint_eq(api_nitems(o), 3);
-	ck_assert_str_eq(api_str(find(o, "skill", "mixology"), "level"),
+	ck_assert_str_eq(api_str(api_find_ok(o, "skill", "mixology"), "level"),
 	    "expert");
 	ck_assert_uint_eq(json_object_array_length(api_member(o, "roles")), 3);
 	http_res_free(&res);
 	o = get_ok(Q "profile/documents", tok_sam, &res);
 	ck_assert_uint_eq(api_nitems(o), 2);
-	ck_assert_str_eq(api_str(find(o, "docType", "id_card"),
+	ck_assert_str_eq(api_str(api_find_ok(o, "docType", "id_card"),
 	    "verificationStatus"), "verified");
-	ck_assert_str_eq(api_str(find(o, "docType", "tax_form"),
+	ck_assert_str_eq(api_str(api_find_ok(o, "docType", "tax_form"),
 	    "verificationStatus"), "pending");
 	http_res_free(&res);
 	o = get_ok(Q "profile/certificates", tok_sam, &res);
 	ck_assert_uint_eq(api_nitems(o), 3);
-	c = find(o, "name", "Food Handler");
+	c = api_find_ok(o, "name", "Food Handler");
 	days = api_sql_num("SELECT expires_on - (now() AT TIME ZONE 'UTC')::date"
 	    " FROM staff_certificates WHERE id = '" ID("000000003022") "'");
 	ck_assert_int_eq(api_num(c, "daysUntilExpiry"), days);
 	ck_assert_str_eq(api_str(c, "expiryStatus"),
 	    days < 0 ? "expired" : days <= 30 ? "expiring" : "valid");
-	ck_assert_str_eq(api_str(find(o, "name", "First Aid"), "expiryStatus"),
+	ck_assert_str_eq(api_str(api_find_ok(o, "name", "First Aid"), "expiryStatus"),
 	    "expired");
-	ck_assert_str_eq(api_str(find(o, "name", "Responsible Alcohol Service"),
+	ck_assert_str_eq(api_str(api_find_ok(o, "name", "Responsible Alcohol Service"),
 	    "expiryStatus"), "valid");
 	http_res_free(&res);
 	o = get_ok(Q "profile/bank-accounts", tok_sam, &res);
@@ -708,7 +684,7 @@ START_TEST(test_profile_lists)
 	http_res_free(&res);
 	o = get_ok(Q "profile/benefits", tok_sam, &res);
 	ck_assert_uint_eq(api_nitems(o), 3);
-	ck_assert_str_eq(api_str(find(o, "benefit", "retirement"), "status"),
+	ck_assert_str_eq(api_str(api_find_ok(o, "benefit", "retirement"), "status"),
 	    "eligible");
 	http_res_free(&res);
 	/* Luis has none of them. */

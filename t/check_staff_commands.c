@@ -91,22 +91,6 @@ str(struct json_object *o, const char *k)
 	return json_object_get_string(v);
 }
 
-/* The item of list o whose idkey is id, or NULL. */
-static struct json_object *
-find(struct json_object *o, const char *idkey, const char *id)
-{
-	struct json_object	*a, *it;
-	size_t			 i;
-
-	ck_assert(json_object_object_get_ex(o, "items", &a));
-	for (i = 0; i < json_object_array_length(a); i++) {
-		it = json_object_array_get_idx(a, i);
-		if (strcmp(str(it, idkey), id) == 0)
-			return it;
-	}
-	return NULL;
-}
-
 /* SHIFT_TODAY back to its demo times. */
 static void
 restore_today(void)
@@ -214,7 +198,7 @@ listed(const char *list, const char *id)
 
 	snprintf(path, sizeof(path), "/query/staff/shifts/%s?limit=200", list);
 	api_get_as(path, tok_sam, &res);
-	found = find(api_json_ok(&res, 200), "shiftId", id) != NULL;
+	found = api_find(api_json_ok(&res, 200), "shiftId", id) != NULL;
 	http_res_free(&res);
 	return found;
 }

@@ -275,22 +275,6 @@ events(const char *kind, const char *aid, const char *want_reason)
 	return api_sql_num(q);
 }
 
-/* The item of the list o whose member idkey is id, or NULL. */
-static struct json_object *
-find(struct json_object *o, const char *idkey, const char *id)
-{
-	struct json_object	*it;
-	size_t			 i, n;
-
-	n = api_nitems(o);
-	for (i = 0; i < n; i++) {
-		it = api_item(o, i);
-		if (strcmp(api_str(it, idkey), id) == 0)
-			return it;
-	}
-	return NULL;
-}
-
 /* The position pos of shift in array a ("positions"), or NULL. */
 static struct json_object *
 find_pos(struct json_object *shift, const char *pos)
@@ -327,7 +311,7 @@ coverage(const char *hub, const char *shift, const char *pos, char **status,
 	    "&from=%s&to=%s&limit=200", hub, from, to);
 	api_get_as(path, tok_owner, &res);
 	o = api_json_ok(&res, 200);
-	if ((s = find(o, "shiftId", shift)) != NULL) {
+	if ((s = api_find(o, "shiftId", shift)) != NULL) {
 		ck_assert_ptr_nonnull(p = find_pos(s, pos));
 		filled = api_num(p, "filled");
 		if (status != NULL)
@@ -362,7 +346,7 @@ order_view(const char *order, char **status)
 	    "&to=%s&limit=200", from, to);
 	api_get_as(path, tok_owner, &res);
 	o = api_json_ok(&res, 200);
-	if ((it = find(o, "orderId", order)) != NULL) {
+	if ((it = api_find(o, "orderId", order)) != NULL) {
 		n = api_num(it, "filled");
 		if (status != NULL)
 			*status = mem_strdup(api_str(it, "status"));
@@ -383,7 +367,7 @@ listed(const char *token, const char *list, const char *id)
 
 	snprintf(path, sizeof(path), "/query/staff/shifts/%s?limit=200", list);
 	api_get_as(path, token, &res);
-	found = find(api_json_ok(&res, 200), "shiftId", id) != NULL;
+	found = api_find(api_json_ok(&res, 200), "shiftId", id) != NULL;
 	http_res_free(&res);
 	return found;
 }

@@ -103,6 +103,9 @@ int	cmd_exec(struct cmd *, size_t stmt, struct db_rows **);
 int	cmd_state(struct cmd *, const char *what, const char *state);
 /* 404 NOT_FOUND with message. */
 int	cmd_notfound(struct cmd *, const char *message);
+/* 1 when member key of the object is a finite number within lo..hi. */
+int	cmd_number_in(struct json_object *, const char *key, double lo,
+	    double hi);
 /* Add "field": "why" to *details (created when NULL). */
 void	cmd_detail(struct json_object **details, const char *field,
 	    const char *why);

@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -70,21 +69,6 @@ nest(struct req *r, struct json_object **details, const char *prefix,
 		    json_object_get_string(v));
 }
 
-/* A JSON number within lo..hi. */
-static int
-number_in(struct json_object *o, const char *key, double lo, double hi)
-{
-	struct json_object	*v;
-	double			 d;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    (!json_object_is_type(v, json_type_double) &&
-	    !json_object_is_type(v, json_type_int)))
-		return 0;
-	d = json_object_get_double(v);
-	return isfinite(d) && d >= lo && d <= hi;
-}
-
 /*
  * The checks valid_object() cannot express: address members, location
  * coordinates, clock-in methods, the time zone.  Adds to *d.
@@ -117,10 +101,10 @@ hub_extra(struct cmd *c, const struct valid_value *v, struct json_object **d)
 		if (json_object_object_length(v[HF_LOCATION].o) != 2)
 			cmd_detail(d, "location",
 			    "must have latitude and longitude only");
-		if (!number_in(v[HF_LOCATION].o, "latitude", -90, 90))
+		if (!cmd_number_in(v[HF_LOCATION].o, "latitude", -90, 90))
 			cmd_detail(d, "location.latitude",
 			    "must be a number between -90 and 90");
-		if (!number_in(v[HF_LOCATION].o, "longitude", -180, 180))
+		if (!cmd_number_in(v[HF_LOCATION].o, "longitude", -180, 180))
 			cmd_detail(d, "location.longitude",
 			    "must be a number between -180 and 180");
 	}

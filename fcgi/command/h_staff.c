@@ -13,7 +13,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -240,21 +239,6 @@ out:
 	return rc;
 }
 
-/* 1 when member key of o is a JSON number within lo..hi. */
-static int
-number_in(struct json_object *o, const char *key, double lo, double hi)
-{
-	struct json_object	*v;
-	double			 d;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    (!json_object_is_type(v, json_type_double) &&
-	    !json_object_is_type(v, json_type_int)))
-		return 0;
-	d = json_object_get_double(v);
-	return isfinite(d) && d >= lo && d <= hi;
-}
-
 /* 1 when s is an NFC tag's UID (8..32 hex digits) or a UUID (its id). */
 static int
 tag_ref_valid(const char *s)
@@ -286,10 +270,10 @@ clock_in_body(struct cmd *c)
 		    "hexadecimal digits) or its id");
 	has_lat = json_object_object_get_ex(body, "latitude", NULL);
 	has_lon = json_object_object_get_ex(body, "longitude", NULL);
-	if (has_lat && !number_in(body, "latitude", -90, 90))
+	if (has_lat && !cmd_number_in(body, "latitude", -90, 90))
 		cmd_detail(&d, "latitude", "must be a number between -90 "
 		    "and 90");
-	if (has_lon && !number_in(body, "longitude", -180, 180))
+	if (has_lon && !cmd_number_in(body, "longitude", -180, 180))
 		cmd_detail(&d, "longitude", "must be a number between -180 "
 		    "and 180");
 	if (has_tag && (has_lat || has_lon))

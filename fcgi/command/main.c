@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -1084,6 +1085,21 @@ cmd_push(struct cmd *c, const char *v)
 	if (c->n < CMD_NPARAMS)
 		c->p[c->n] = v;
 	c->n++;
+}
+
+/* 1 when member key of o is a finite JSON number within lo..hi. */
+int
+cmd_number_in(struct json_object *o, const char *key, double lo, double hi)
+{
+	struct json_object	*v;
+	double			 d;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    (!json_object_is_type(v, json_type_double) &&
+	    !json_object_is_type(v, json_type_int)))
+		return 0;
+	d = json_object_get_double(v);
+	return isfinite(d) && d >= lo && d <= hi;
 }
 
 /* Add "field": "why" to *details (kept: the first reason per field). */

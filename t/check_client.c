@@ -415,6 +415,52 @@ START_TEST(test_vendors)
 }
 END_TEST
 
+/* The active staff count of a vendor follows every write of its staff. */
+static long long
+metro_active_staff(void)
+{
+	struct http_res		 res;
+	long long		 n;
+
+	api_get_as("/query/client/vendors", tok_owner, &res);
+	n = api_num(api_find_ok(api_json_ok(&res, 200), "vendorId",
+	    VENDOR_METRO), "activeStaffCount");
+	http_res_free(&res);
+	ck_assert_int_eq(n, api_sql_num("SELECT count(*) FROM staff WHERE "
+	    "vendor_id = '" VENDOR_METRO "' AND status = 'active'"));
+	return n;
+}
+
+START_TEST(test_vendor_staff_count)
+{
+	long long	 n;
+
+	n = metro_active_staff();
+	mem_free(api_sql("INSERT INTO staff (tenant_id, vendor_id, "
+	    "first_name, last_name, email) VALUES ('" TENANT "', '"
+	    VENDOR_METRO "', 'Count', 'One', 'count-1@metro.example'), ('"
+	    TENANT "', '" VENDOR_METRO "', 'Count', 'Two', "
+	    "'count-2@metro.example')"));
+	ck_assert_int_eq(metro_active_staff(), n + 2);
+	mem_free(api_sql("UPDATE staff SET status = 'suspended' "
+	    "WHERE email = 'count-1@metro.example'"));
+	ck_assert_int_eq(metro_active_staff(), n + 1);
+	/* A profile edit of an active worker changes nothing. */
+	mem_free(api_sql("UPDATE staff SET first_name = 'Counted' "
+	    "WHERE email LIKE 'count-_@metro.example'"));
+	ck_assert_int_eq(metro_active_staff(), n + 1);
+	mem_free(api_sql("UPDATE staff SET vendor_id = '" VENDOR_DEMO "' "
+	    "WHERE email = 'count-2@metro.example'"));
+	ck_assert_int_eq(metro_active_staff(), n);
+	mem_free(api_sql("UPDATE staff SET vendor_id = '" VENDOR_METRO "', "
+	    "status = 'active' WHERE email LIKE 'count-_@metro.example'"));
+	ck_assert_int_eq(metro_active_staff(), n + 2);
+	mem_free(api_sql("DELETE FROM staff "
+	    "WHERE email LIKE 'count-_@metro.example'"));
+	ck_assert_int_eq(metro_active_staff(), n);
+}
+END_TEST
+
 START_TEST(test_vendor_roles)
 {
 	struct http_res		 res;
@@ -1402,6 +1448,7 @@ client_suite(void)
 	tc = api_tcase(s, "catalog", 120);
 	tcase_add_test(tc, test_cost_centers);
 	tcase_add_test(tc, test_vendors);
+	tcase_add_test(tc, test_vendor_staff_count);
 	tcase_add_test(tc, test_vendor_roles);
 	tc = api_tcase(s, "billing", 120);
 	tcase_add_test(tc, test_billing_accounts);

@@ -30,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
@@ -144,78 +143,18 @@ static const struct report rpt_no_shows = { "no-shows", "items", 1,
 static const struct report rpt_performance = { "performance", "items", 0,
     performance_cols };
 
-/* Seconds of midnight UTC of a valid YYYY-MM-DD. */
-static long long
-day_epoch(const char *d)
-{
-	struct tm	 tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = atoi(d) - 1900;
-	tm.tm_mon = atoi(d + 5) - 1;
-	tm.tm_mday = atoi(d + 8);
-	return (long long)timegm(&tm);
-}
-
-/* YYYY-MM-DD of the day t (seconds) plus days. */
-static char *
-day_text(struct arena *a, long long t, long days)
-{
-	struct tm	 tm;
-	time_t		 tt;
-
-	tt = (time_t)(t + (long long)days * 86400);
-	if (gmtime_r(&tt, &tm) == NULL)
-		return arena_strdup(a, "1970-01-01");
-	return arena_printf(a, "%04d-%02d-%02d", tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday);
-}
-
 /*
  * from/to: dates (YYYY-MM-DD), inclusive.  None: the SPAN_DEFAULT days
  * to today (UTC); one: a span of SPAN_DEFAULT days from or to it.
- * Checks from <= to and the configured span.  Pushes from, to.
+ * Checks from <= to and the configured span.  Pushes from, to, and keeps
+ * them for the CSV file name.
  */
 static void
 range(struct qctx *q, struct rq *rq)
 {
-	const char	*f, *t;
-	long long	 fe, te;
-	int		 ok = 1, max;
-
-	f = req_query(q->r, "from");
-	t = req_query(q->r, "to");
-	if (f != NULL && (strlen(f) != 10 || !valid_date(f, 10))) {
-		qctx_bad(q, "from", "must be a date (YYYY-MM-DD)");
-		ok = 0;
-	}
-	if (t != NULL && (strlen(t) != 10 || !valid_date(t, 10))) {
-		qctx_bad(q, "to", "must be a date (YYYY-MM-DD)");
-		ok = 0;
-	}
-	if (ok) {
-		if (f == NULL && t == NULL)
-			t = day_text(q->r->arena, (long long)time(NULL), 0);
-		if (f == NULL)
-			f = day_text(q->r->arena, day_epoch(t),
-			    -(SPAN_DEFAULT - 1));
-		else if (t == NULL)
-			t = day_text(q->r->arena, day_epoch(f),
-			    SPAN_DEFAULT - 1);
-		fe = day_epoch(f);
-		te = day_epoch(t);
-		max = qctx_range_days_max(q->r);
-		if (fe > te)
-			qctx_bad(q, "to", "must not be before from");
-		else if ((te - fe) / 86400 + 1 > max)
-			qctx_bad(q, "to", arena_printf(q->r->arena,
-			    "must be at most %d days after from", max));
-	} else
-		f = t = NULL;
-	rq->from = f;
-	rq->to = t;
-	qctx_push(q, f);
-	qctx_push(q, t);
+	qctx_range(q, QCTX_TODAY, SPAN_DEFAULT);
+	rq->from = q->params[q->n - 2];
+	rq->to = q->params[q->n - 1];
 }
 
 /*

@@ -1,8 +1,9 @@
 /*
- * Staff read models: the screens of the worker's app.  Each handler checks
- * its query parameters, then runs one prepared statement (main.c) that
- * builds the whole JSON document in PostgreSQL; the text is copied into
- * the response as it is.
+ * Staff read models: the screens of the worker's app.  Each handler is a
+ * read given as data (struct qctx_read, qctx.h): the query parameters it
+ * checks, in the order of its prepared statement (main.c), which builds
+ * the whole JSON document in PostgreSQL; the text is copied into the
+ * response as it is.
  *
  * Rules every route follows (ARCHITECTURE.md sections 5 and 10):
  *   - the staff row and tenant come from the identity params only ($1
@@ -23,124 +24,31 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stddef.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
-#include <json-c/json.h>
-
-#include "arena.h"
-#include "b64.h"
-#include "buf.h"
 #include "conf.h"
-#include "db.h"
-#include "err.h"
 #include "req.h"
-#include "resp.h"
-#include "uuid.h"
-#include "valid.h"
 #include "qctx.h"
 #include "query.h"
-
-
-
-
-/*
- * Start: the identity must be complete (nginx always sends it; anything
- * else is a misconfigured gateway and is refused as unauthenticated),
- * and every query key must be one of allowed (NULL-terminated) and given
- * once.  Pushes $1 tenant, $2 business, $3 user.  Returns ERR_OK, or the
- * error already recorded with req_fail().
- */
-
-
-
-
-
-
-/* Days since the epoch of a checked YYYY-MM-DD. */
-static long long
-day_number(const char *d)
-{
-	struct tm	 tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = atoi(d) - 1900;
-	tm.tm_mon = atoi(d + 5) - 1;
-	tm.tm_mday = atoi(d + 8);
-	tm.tm_hour = 12;
-	return (long long)timegm(&tm) / 86400;
-}
-
-/*
- * from/to: optional dates (YYYY-MM-DD), from <= to, at most
- * query_max_range_days days from the first to the last.  Pushes from, to
- * (NULL when absent: the statement's default).
- */
-static void
-date_range(struct qctx *q)
-{
-	const char	*f, *t;
-	int		 ok = 1, max;
-
-	f = req_query(q->r, "from");
-	t = req_query(q->r, "to");
-	if (f != NULL && !valid_date(f, strlen(f))) {
-		qctx_bad(q, "from", "must be a date (YYYY-MM-DD)");
-		ok = 0;
-	}
-	if (t != NULL && !valid_date(t, strlen(t))) {
-		qctx_bad(q, "to", "must be a date (YYYY-MM-DD)");
-		ok = 0;
-	}
-	if (ok && f != NULL && t != NULL) {
-		max = qctx_range_days_max(q->r);
-		if (strcmp(f, t) > 0)
-			qctx_bad(q, "to", "must not be before from");
-		else if (day_number(t) - day_number(f) + 1 > max)
-			qctx_bad(q, "to", arena_printf(q->r->arena,
-			    "must be at most %d days after from", max));
-	}
-	qctx_push(q, ok ? f : NULL);
-	qctx_push(q, ok ? t : NULL);
-}
-
-
-
-
 
 /* A list of mine: limit and cursor (start instant, id) only. */
 static int
 shift_list(struct req *r, enum stmt stmt)
 {
-	static const char *const keys[] = { "limit", "cursor", NULL };
-	struct qctx	 q;
-	int		 rc;
+	const struct qctx_read	 rd = { stmt, QCTX_STAFF, NULL, {
+	    QCTX_P_PAGE("tu") } };
 
-	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
-		goto out;
-	qctx_page_limit(&q);						/* $4 */
-	qctx_page_cursor(&q, "tu");					/* $5 $6 */
-	rc = qctx_finish(&q, stmt, NULL);
-out:
-	return qctx_release(&q, rc);
+	return qctx_read(r, &rd);
 }
 
 /* A read without parameters; notfound when the caller has no staff row. */
 static int
 plain(struct req *r, enum stmt stmt)
 {
-	static const char *const keys[] = { NULL };
-	struct qctx	 q;
-	int		 rc;
+	const struct qctx_read	 rd = { stmt, QCTX_STAFF,
+	    "no staff profile for this user", { { QCTX_END } } };
 
-	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
-		goto out;
-	rc = qctx_finish(&q, stmt, "no staff profile for this user");
-out:
-	return qctx_release(&q, rc);
+	return qctx_read(r, &rd);
 }
 
 /*
@@ -196,16 +104,10 @@ h_staff_shifts_open(struct req *r)
 int
 h_staff_shift(struct req *r)
 {
-	static const char *const keys[] = { NULL };
-	struct qctx	 q;
-	int		 rc;
+	static const struct qctx_read rd = { STMT_STAFF_SHIFT, QCTX_STAFF,
+	    "no such shift", { QCTX_P_PATH("shiftId") } };
 
-	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
-		goto out;
-	qctx_path_uuid(&q, "shiftId");				/* $4 */
-	rc = qctx_finish(&q, STMT_STAFF_SHIFT, "no such shift");
-out:
-	return qctx_release(&q, rc);
+	return qctx_read(r, &rd);
 }
 
 /*
@@ -217,17 +119,11 @@ out:
 int
 h_staff_clockin_today(struct req *r)
 {
-	static const char *const keys[] = { NULL };
-	struct qctx	 q;
-	int		 rc;
+	static const struct qctx_read rd = { STMT_STAFF_CLOCKIN_TODAY,
+	    QCTX_STAFF, NULL, {
+	    QCTX_P_SETTING(CONF_STAFF_CLOCK_IN_WINDOW_MINUTES, "30") } };
 
-	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
-		goto out;
-	qctx_push(&q, arena_printf(r->arena, "%lld",
-	    conf_int(r->conf, CONF_STAFF_CLOCK_IN_WINDOW_MINUTES)));	/* $4 */
-	rc = qctx_finish(&q, STMT_STAFF_CLOCKIN_TODAY, NULL);
-out:
-	return qctx_release(&q, rc);
+	return qctx_read(r, &rd);
 }
 
 /* GET /query/staff/clock-in/status: the open time entry, if any. */
@@ -325,20 +221,12 @@ h_staff_payments_summary(struct req *r)
 int
 h_staff_payments_history(struct req *r)
 {
-	static const char *const keys[] = { "status", "limit", "cursor",
-	    NULL };
-	struct qctx	 q;
-	int		 rc;
+	static const struct qctx_read rd = { STMT_STAFF_PAYMENTS_HISTORY,
+	    QCTX_STAFF, NULL, { QCTX_P_ENUMS("status",
+	    "pending|processing|paid|failed",
+	    "pending,processing,paid,failed"), QCTX_P_PAGE("du") } };
 
-	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
-		goto out;
-	qctx_opt_enum(&q, "status", "pending|processing|paid|failed", 1,
-	    "pending,processing,paid,failed");			/* $4 */
-	qctx_page_limit(&q);						/* $5 */
-	qctx_page_cursor(&q, "du");					/* $6 $7 */
-	rc = qctx_finish(&q, STMT_STAFF_PAYMENTS_HISTORY, NULL);
-out:
-	return qctx_release(&q, rc);
+	return qctx_read(r, &rd);
 }
 
 /*
@@ -351,19 +239,11 @@ out:
 int
 h_staff_notifications(struct req *r)
 {
-	static const char *const keys[] = { "unread", "limit", "cursor",
-	    NULL };
-	struct qctx	 q;
-	int		 rc;
+	static const struct qctx_read rd = { STMT_STAFF_NOTIFICATIONS,
+	    QCTX_STAFF, NULL, { QCTX_P_ENUM("unread", "true|false", "false"),
+	    QCTX_P_PAGE("i") } };
 
-	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
-		goto out;
-	qctx_opt_enum(&q, "unread", "true|false", 0, "false");	/* $4 */
-	qctx_page_limit(&q);						/* $5 */
-	qctx_page_cursor(&q, "i");					/* $6 */
-	rc = qctx_finish(&q, STMT_STAFF_NOTIFICATIONS, NULL);
-out:
-	return qctx_release(&q, rc);
+	return qctx_read(r, &rd);
 }
 
 /*
@@ -375,17 +255,11 @@ out:
 int
 h_staff_payments_chart(struct req *r)
 {
-	static const char *const keys[] = { "from", "to", "bucket", NULL };
-	struct qctx	 q;
-	int		 rc;
+	static const struct qctx_read rd = { STMT_STAFF_PAYMENTS_CHART,
+	    QCTX_STAFF, NULL, { QCTX_P_RANGE(0, 0),
+	    QCTX_P_ENUM("bucket", "week|month", "week") } };
 
-	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
-		goto out;
-	date_range(&q);						/* $4 $5 */
-	qctx_opt_enum(&q, "bucket", "week|month", 0, "week");		/* $6 */
-	rc = qctx_finish(&q, STMT_STAFF_PAYMENTS_CHART, NULL);
-out:
-	return qctx_release(&q, rc);
+	return qctx_read(r, &rd);
 }
 
 /*
@@ -409,14 +283,8 @@ h_staff_dashboard(struct req *r)
 int
 h_staff_availability(struct req *r)
 {
-	static const char *const keys[] = { "from", "to", NULL };
-	struct qctx	 q;
-	int		 rc;
+	static const struct qctx_read rd = { STMT_STAFF_AVAILABILITY,
+	    QCTX_STAFF, NULL, { QCTX_P_RANGE(0, 0) } };
 
-	if ((rc = qctx_begin(r, &q, keys, QCTX_STAFF)) != ERR_OK)
-		goto out;
-	date_range(&q);						/* $4 $5 */
-	rc = qctx_finish(&q, STMT_STAFF_AVAILABILITY, NULL);
-out:
-	return qctx_release(&q, rc);
+	return qctx_read(r, &rd);
 }

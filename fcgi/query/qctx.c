@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -33,6 +34,7 @@
 #define RANGE_DAYS_MAX	366	/* when there is no configuration */
 #define CURSOR_MAX	1024	/* bytes of an encoded cursor */
 #define CURSOR_KEYS	4	/* sort key members at most */
+#define SEARCH_MAX	100	/* characters of a search text */
 
 /* Note that field is bad (the first reason per field is kept). */
 void
@@ -280,6 +282,128 @@ qctx_range_days_max(const struct req *r)
 }
 
 /*
+ * Seconds since the epoch of a date (its midnight UTC) or an RFC 3339
+ * timestamp, both already checked.
+ */
+static long long
+epoch_of(const char *s, size_t len)
+{
+	struct tm	 tm;
+	long long	 t;
+	int		 off = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	if (len > 10) {
+		tm.tm_hour = atoi(s + 11);
+		tm.tm_min = atoi(s + 14);
+		tm.tm_sec = atoi(s + 17);
+		if (s[len - 1] != 'Z' && s[len - 1] != 'z') {
+			off = atoi(s + len - 5) * 3600 +
+			    atoi(s + len - 2) * 60;
+			if (s[len - 6] == '-')
+				off = -off;
+		}
+	}
+	t = (long long)timegm(&tm);
+	return t - off;
+}
+
+/* YYYY-MM-DD of the day t (seconds) plus days. */
+static char *
+day_text(struct arena *a, long long t, long days)
+{
+	struct tm	 tm;
+	time_t		 tt;
+
+	tt = (time_t)(t + (long long)days * 86400);
+	if (gmtime_r(&tt, &tm) == NULL)
+		return arena_strdup(a, "1970-01-01");
+	return arena_printf(a, "%04d-%02d-%02d", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* Whether v is a date, or with QCTX_INSTANTS an RFC 3339 instant. */
+static int
+range_end_ok(const char *v, size_t len, unsigned flags)
+{
+	if (len == 10)
+		return valid_date(v, len);
+	return (flags & QCTX_INSTANTS) && valid_timestamp(v, len);
+}
+
+void
+qctx_range(struct qctx *q, unsigned flags, int span)
+{
+	const char	*f, *t, *why;
+	size_t		 fl = 0, tl = 0;
+	long long	 fe, te;
+	int		 ok = 1, max;
+
+	why = flags & QCTX_INSTANTS ? "must be a date (YYYY-MM-DD) or an "
+	    "RFC 3339 timestamp" : "must be a date (YYYY-MM-DD)";
+	f = req_query(q->r, "from");
+	t = req_query(q->r, "to");
+	if (f != NULL && !range_end_ok(f, fl = strlen(f), flags)) {
+		qctx_bad(q, "from", why);
+		ok = 0;
+	}
+	if (t != NULL && !range_end_ok(t, tl = strlen(t), flags)) {
+		qctx_bad(q, "to", why);
+		ok = 0;
+	}
+	if (!ok) {
+		qctx_push(q, NULL);
+		qctx_push(q, NULL);
+		return;
+	}
+	if (f == NULL && t == NULL && (flags & QCTX_TODAY)) {
+		t = day_text(q->r->arena, (long long)time(NULL), 0);
+		tl = 10;
+	}
+	if (span > 0 && f != NULL && t == NULL) {
+		t = day_text(q->r->arena, epoch_of(f, 10), span - 1);
+		tl = 10;
+	} else if (span > 0 && t != NULL && f == NULL) {
+		f = day_text(q->r->arena, epoch_of(t, 10), -(span - 1));
+		fl = 10;
+	}
+	if (f != NULL && t != NULL) {
+		fe = epoch_of(f, fl);
+		te = epoch_of(t, tl);
+		max = qctx_range_days_max(q->r);
+		if (fe > te)
+			qctx_bad(q, "to", "must not be before from");
+		else if ((te - fe) / 86400 + (tl == 10 ? 1 : 0) > max)
+			qctx_bad(q, "to", arena_printf(q->r->arena,
+			    "must be at most %d days after from", max));
+	}
+	qctx_push(q, f);
+	qctx_push(q, t);
+}
+
+void
+qctx_search(struct qctx *q)
+{
+	const char	*v;
+	size_t		 len, i, chars;
+
+	if ((v = req_query(q->r, "q")) != NULL) {
+		len = strlen(v);
+		for (i = 0, chars = 0; i < len; i++)
+			if (((unsigned char)v[i] & 0xc0) != 0x80)
+				chars++;
+		if (chars == 0 || chars > SEARCH_MAX || !valid_utf8(v, len)) {
+			qctx_bad(q, "q", "must be 1 to 100 characters");
+			v = NULL;
+		}
+	}
+	qctx_push(q, v);
+}
+
+/*
  * Finish: a bad field gives the 400 envelope; otherwise run stmt with
  * the pushed parameters and answer its one JSON text.  No row or NULL
  * means an id that the caller cannot see: 404 with notfound.
@@ -318,4 +442,71 @@ qctx_release(struct qctx *q, int rc)
 		json_object_put(q->details);
 	q->details = NULL;
 	return rc;
+}
+
+/*
+ * The handler of a read given as data: the query keys its entries read,
+ * each entry's parameters, the statement.
+ */
+int
+qctx_read(struct req *r, const struct qctx_read *rd)
+{
+	const struct qctx_param	*p;
+	const char		*keys[2 * QCTX_READ_MAXP + 1];
+	struct qctx		 q;
+	size_t			 i, nk = 0;
+	int			 rc;
+
+	for (i = 0; i < QCTX_READ_MAXP && rd->p[i].kind != QCTX_END; i++) {
+		p = &rd->p[i];
+		if (p->kind == QCTX_UUID || p->kind == QCTX_ENUM ||
+		    p->kind == QCTX_ENUMS || p->kind == QCTX_SEARCH)
+			keys[nk++] = p->name;
+		else if (p->kind == QCTX_RANGE) {
+			keys[nk++] = "from";
+			keys[nk++] = "to";
+		} else if (p->kind == QCTX_PAGE) {
+			keys[nk++] = "limit";
+			keys[nk++] = "cursor";
+		}
+	}
+	keys[nk] = NULL;
+	if ((rc = qctx_begin(r, &q, keys, rd->scope)) != ERR_OK)
+		goto out;
+	for (i = 0; i < QCTX_READ_MAXP && rd->p[i].kind != QCTX_END; i++) {
+		p = &rd->p[i];
+		switch (p->kind) {
+		case QCTX_PATH:
+			qctx_path_uuid(&q, p->name);
+			break;
+		case QCTX_UUID:
+			qctx_opt_uuid(&q, p->name);
+			break;
+		case QCTX_ENUM:
+		case QCTX_ENUMS:
+			qctx_opt_enum(&q, p->name, p->list,
+			    p->kind == QCTX_ENUMS, p->def);
+			break;
+		case QCTX_RANGE:
+			qctx_range(&q, p->flags, p->n);
+			break;
+		case QCTX_SEARCH:
+			qctx_search(&q);
+			break;
+		case QCTX_PAGE:
+			qctx_page_limit(&q);
+			qctx_page_cursor(&q, p->list);
+			break;
+		case QCTX_SETTING:
+			qctx_push(&q, r->conf == NULL ? p->def :
+			    arena_printf(r->arena, "%lld",
+			    conf_int(r->conf, (enum conf_key)p->n)));
+			break;
+		case QCTX_END:
+			break;
+		}
+	}
+	rc = qctx_finish(&q, rd->stmt, rd->notfound);
+out:
+	return qctx_release(&q, rc);
 }

@@ -593,6 +593,68 @@ START_TEST(test_invoices_pending)
 }
 END_TEST
 
+/* INV-1004's lineCount, billedMinutes and disputedLineCount, as listed
+ * and as counted from its lines. */
+static void
+inv1004_counts(long long *n, long long *mi, long long *d)
+{
+	struct http_res		 res;
+	struct json_object	*i;
+
+	api_get_as("/query/client/billing/invoices/pending", tok_owner, &res);
+	i = api_find_ok(api_json_ok(&res, 200), "invoiceNumber", "INV-1004");
+	*n = api_num(i, "lineCount");
+	*mi = api_num(i, "billedMinutes");
+	*d = api_num(i, "disputedLineCount");
+	http_res_free(&res);
+	ck_assert_int_eq(*n, api_sql_num("SELECT count(*) FROM invoice_lines "
+	    "l JOIN invoices i ON i.id = l.invoice_id WHERE i.invoice_number "
+	    "= 'INV-1004' AND i.business_id = '" BIZ "'"));
+	ck_assert_int_eq(*mi, api_sql_num("SELECT coalesce(sum(l.minutes), "
+	    "0) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
+	    "WHERE i.invoice_number = 'INV-1004' AND i.business_id = '" BIZ
+	    "'"));
+	ck_assert_int_eq(*d, api_sql_num("SELECT count(*) FROM invoice_lines "
+	    "l JOIN invoices i ON i.id = l.invoice_id WHERE i.invoice_number "
+	    "= 'INV-1004' AND i.business_id = '" BIZ "' AND l.disputed"));
+}
+
+/* The line counts an invoice list shows follow every write of lines. */
+START_TEST(test_invoice_line_counts)
+{
+	long long	 n, mi, d, n2, mi2, d2;
+
+	inv1004_counts(&n, &mi, &d);
+	mem_free(api_sql("INSERT INTO invoice_lines (tenant_id, business_id, "
+	    "invoice_id, vendor_id, hub_id, cost_center_id, vendor_role_id, "
+	    "work_date, description, minutes, rate_cents, amount_cents) "
+	    "SELECT tenant_id, business_id, invoice_id, vendor_id, hub_id, "
+	    "cost_center_id, vendor_role_id, work_date, 'Line count check', "
+	    "m, rate_cents, round(m * rate_cents / 60.0) FROM (SELECT l.*, "
+	    "g * 30 AS m FROM invoice_lines l JOIN invoices i ON i.id = "
+	    "l.invoice_id, generate_series(1, 2) g WHERE i.invoice_number = "
+	    "'INV-1004' AND i.business_id = '" BIZ "' ORDER BY l.id LIMIT 2) "
+	    "x"));
+	inv1004_counts(&n2, &mi2, &d2);
+	ck_assert_int_eq(n2, n + 2);
+	ck_assert_int_eq(mi2, mi + 90);
+	ck_assert_int_eq(d2, d);
+	mem_free(api_sql("UPDATE invoice_lines SET disputed = true, "
+	    "minutes = 45, amount_cents = round(45 * rate_cents / 60.0) "
+	    "WHERE description = 'Line count check' AND minutes = 60"));
+	inv1004_counts(&n2, &mi2, &d2);
+	ck_assert_int_eq(n2, n + 2);
+	ck_assert_int_eq(mi2, mi + 75);
+	ck_assert_int_eq(d2, d + 1);
+	mem_free(api_sql("DELETE FROM invoice_lines "
+	    "WHERE description = 'Line count check'"));
+	inv1004_counts(&n2, &mi2, &d2);
+	ck_assert_int_eq(n2, n);
+	ck_assert_int_eq(mi2, mi);
+	ck_assert_int_eq(d2, d);
+}
+END_TEST
+
 START_TEST(test_invoices_manager_and_other)
 {
 	struct http_res		 res;
@@ -1453,6 +1515,7 @@ client_suite(void)
 	tc = api_tcase(s, "billing", 120);
 	tcase_add_test(tc, test_billing_accounts);
 	tcase_add_test(tc, test_invoices_pending);
+	tcase_add_test(tc, test_invoice_line_counts);
 	tcase_add_test(tc, test_invoices_manager_and_other);
 	tcase_add_test(tc, test_invoices_history);
 	tc = api_tcase(s, "orders", 120);

@@ -1,8 +1,9 @@
 /*
  * api: what the integration suites (t/check_client.c, t/check_staff.c,
- * t/check_commands.c, ...) share: their main() and test cases, tokens,
- * and Check assertions: requests as a token, commands, JSON members by
- * path, the error envelope, lists and cursors, and SQL run through the
+ * t/check_commands.c, ...) share: their main() and test cases, a sleep
+ * and a clock, tokens, and Check assertions: requests as a token,
+ * commands, JSON members by path, the error envelope (as the read suites
+ * check it, or in full), lists and cursors, and SQL run through the
  * stack's psql for independently computed expectations.
  */
 #include "config.h"
@@ -55,6 +56,26 @@ api_main(const char *prog, Suite *(*make)(void), void (*setup)(void),
 	if (teardown != NULL)
 		teardown();
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+void
+api_nap(long ms)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		continue;
+}
+
+double
+api_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 TCase *
@@ -115,15 +136,17 @@ api_req_ok(int rc)
 	ck_assert_msg(rc == 0, "no HTTP answer (is the stack running?)");
 }
 
+/* A NULL token sends no Authorization header at all. */
 void
 api_get_as(const char *path, const char *token, struct http_res *res)
 {
-	const char	*h[2];
+	const char	*h[2] = { NULL, NULL };
 	char		 auth[20000];
 
-	ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
-	h[0] = auth;
-	h[1] = NULL;
+	if (token != NULL) {
+		ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
+		h[0] = auth;
+	}
 	api_req_ok(http_do("GET", path, h, NULL, res));
 }
 
@@ -157,10 +180,13 @@ api_json_ok(struct http_res *res, long status)
 
 	ck_assert_msg(res->status == status, "status %ld, want %ld: %.2000s",
 	    res->status, status, res->body);
-	ck_assert_ptr_nonnull(http_header(res, "Content-Type", v, sizeof(v)));
-	ck_assert_int_eq(strncmp(v, "application/json", 16), 0);
-	ck_assert_ptr_nonnull(http_header(res, "X-Request-Id", v, sizeof(v)));
-	ck_assert(uuid_valid(v));
+	ck_assert_msg(http_header(res, "Content-Type", v, sizeof(v)) != NULL,
+	    "no Content-Type");
+	ck_assert_msg(strncmp(v, "application/json", 16) == 0,
+	    "Content-Type %s", v);
+	ck_assert_msg(http_header(res, "X-Request-Id", v, sizeof(v)) != NULL,
+	    "no X-Request-Id");
+	ck_assert_msg(uuid_valid(v), "X-Request-Id %s is not a UUID", v);
 	ck_assert_msg(http_json(res) != NULL, "not JSON: %s", res->body);
 	return http_json(res);
 }
@@ -182,6 +208,42 @@ api_envelope(struct http_res *res, long status, const char *code,
 	if (field != NULL)
 		ck_assert_msg(json_object_object_get_ex(d, field, NULL),
 		    "details do not name %s: %s", field, res->body);
+}
+
+/* See api.h. */
+void
+api_envelope_strict(struct http_res *res, long status, const char *code)
+{
+	struct json_object	*o, *v;
+	char			 rid[256];
+
+	o = api_json_ok(res, status);
+	ck_assert_msg(json_object_is_type(o, json_type_object),
+	    "envelope is not an object: %s", res->body);
+	ck_assert_msg(json_object_object_length(o) == 4,
+	    "envelope has %d members: %s", json_object_object_length(o),
+	    res->body);
+	ck_assert_msg(json_object_object_get_ex(o, "code", &v) &&
+	    json_object_is_type(v, json_type_string), "no code: %s",
+	    res->body);
+	if (code != NULL)
+		ck_assert_msg(strcmp(json_object_get_string(v), code) == 0,
+		    "code %s, want %s: %s", json_object_get_string(v), code,
+		    res->body);
+	ck_assert_msg(json_object_object_get_ex(o, "message", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    json_object_get_string_len(v) > 0, "no message: %s", res->body);
+	ck_assert_msg(json_object_object_get_ex(o, "details", &v) &&
+	    json_object_is_type(v, json_type_object), "no details: %s",
+	    res->body);
+	ck_assert_msg(json_object_object_get_ex(o, "requestId", &v) &&
+	    json_object_is_type(v, json_type_string), "no requestId: %s",
+	    res->body);
+	ck_assert_msg(uuid_valid(json_object_get_string(v)),
+	    "requestId %s is not a UUID", json_object_get_string(v));
+	ck_assert_ptr_nonnull(http_header(res, "X-Request-Id", rid,
+	    sizeof(rid)));
+	ck_assert_str_eq(json_object_get_string(v), rid);
 }
 
 /* Send the command and expect an envelope. */

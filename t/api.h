@@ -21,6 +21,10 @@ struct json_object;
  */
 int		 api_main(const char *prog, Suite *(*make)(void),
 		    void (*setup)(void), void (*teardown)(void));
+/* Sleep for ms milliseconds (resumed after a signal). */
+void		 api_nap(long ms);
+/* Seconds on the monotonic clock: for measuring intervals. */
+double		 api_now(void);
 /* A test case name added to s, each test limited to timeout seconds. */
 TCase		*api_tcase(Suite *s, const char *name, double timeout);
 /* A token for provider uid (http_mint(), valid for an hour), or the
@@ -36,19 +40,28 @@ char		*api_sign_in(const char *email);
 
 /* The request got an HTTP answer at all. */
 void		 api_req_ok(int rc);
-/* GET path with "Authorization: Bearer token" (token may be NULL). */
+/* GET path with "Authorization: Bearer token" (NULL: no such header). */
 void		 api_get_as(const char *path, const char *token,
 		    struct http_res *res);
 /* A command: method path as token, with "Idempotency-Key: key" (key may
  * be NULL) and, when body is not NULL, a JSON body. */
 void		 api_cmd(const char *method, const char *path, const char *token,
 		    const char *key, const char *body, struct http_res *res);
-/* The answer has status and a JSON body; the parsed body (borrowed). */
+/* The answer has status and a JSON body (Content-Type application/json,
+ * an X-Request-Id in UUID form); the parsed body (borrowed). */
 struct json_object *api_json_ok(struct http_res *res, long status);
 /* The answer is the error envelope with status and code (and, when field
  * is not NULL, details naming field). */
 void		 api_envelope(struct http_res *res, long status,
 		    const char *code, const char *field);
+/*
+ * The error envelope in full: status, a JSON answer (as api_json_ok()),
+ * exactly the members code (a string; equal to code unless that is
+ * NULL), message (a non-empty string), details (an object) and requestId
+ * (a UUID, equal to the X-Request-Id header).
+ */
+void		 api_envelope_strict(struct http_res *res, long status,
+		    const char *code);
 /* The command (as api_cmd()) answers the envelope (as api_envelope()). */
 void		 api_expect(const char *method, const char *path,
 		    const char *token, const char *key, const char *body,

@@ -23,14 +23,11 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <check.h>
 #include <curl/curl.h>
@@ -43,300 +40,26 @@
 
 #include "b64.h"
 #include "buf.h"
-#include "conf.h"
 #include "jwt.h"
 #include "mem.h"
 #include "uuid.h"
 #include "http.h"
+#include "api.h"
+#include "authtest.h"
 #include "loopsrv.h"
 
 #define DEMO_TENANT_ID	"00000000-0000-4000-8000-000000000001"
-#define NEW_PASSWORD	"correct-horse-1"
 #define REFUSED_NAME	"Compensation Test Co"
 
 static const char *project = "demo-krow";
 
-/* Sleep for ms milliseconds. */
-static void
-nap(long ms)
-{
-	struct timespec	 ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		continue;
-}
-
-static double
-now_s(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* The cache window of the stack (file and environment): the longer of
- * auth_cache_seconds and auth_gateway_cache_seconds + 1. */
-static long long
-cache_seconds(void)
-{
-	struct conf	*cf = NULL;
-	const char	*state;
-	char		 path[1024], err[512];
-	long long	 v;
-	int		 n;
-
-	state = getenv("KROW_TEST_STATE");
-	ck_assert_msg(state != NULL, "KROW_TEST_STATE is not set");
-	n = snprintf(path, sizeof(path), "%s/etc/krow.conf", state);
-	ck_assert(n > 0 && (size_t)n < sizeof(path));
-	ck_assert_msg(conf_load(&cf, path, err, sizeof(err)) == 0, "%s",
-	    err);
-	v = conf_int(cf, CONF_AUTH_CACHE_SECONDS);
-	/* nginx's entries live to the end of their last second. */
-	if (conf_int(cf, CONF_AUTH_GATEWAY_CACHE_SECONDS) + 1 > v)
-		v = conf_int(cf, CONF_AUTH_GATEWAY_CACHE_SECONDS) + 1;
-	conf_free(cf);
-	return v;
-}
-
-/* A JSON answer with the given status and an X-Request-Id. */
-static void
-assert_json(struct http_res *res, long status)
-{
-	char	 v[256];
-
-	ck_assert_msg(res->status == status, "status %ld, want %ld: %s",
-	    res->status, status, res->body);
-	ck_assert_msg(http_header(res, "Content-Type", v, sizeof(v)) != NULL &&
-	    strncmp(v, "application/json", 16) == 0, "not JSON");
-	ck_assert_msg(http_header(res, "X-Request-Id", v, sizeof(v)) != NULL &&
-	    uuid_valid(v), "no X-Request-Id");
-	ck_assert_msg(http_json(res) != NULL, "body is not JSON: %s",
-	    res->body);
-}
-
-/* The error envelope with the code given (any when NULL). */
-static void
-assert_envelope(struct http_res *res, long status, const char *code)
-{
-	struct json_object	*o, *v;
-	char			 rid[256];
-
-	assert_json(res, status);
-	o = http_json(res);
-	ck_assert_msg(json_object_is_type(o, json_type_object) &&
-	    json_object_object_length(o) == 4, "not an envelope: %s",
-	    res->body);
-	ck_assert(json_object_object_get_ex(o, "code", &v));
-	if (code != NULL)
-		ck_assert_msg(strcmp(json_object_get_string(v), code) == 0,
-		    "code %s, want %s: %s", json_object_get_string(v), code,
-		    res->body);
-	ck_assert(json_object_object_get_ex(o, "message", &v) &&
-	    json_object_get_string_len(v) > 0);
-	ck_assert(json_object_object_get_ex(o, "details", &v) &&
-	    json_object_is_type(v, json_type_object));
-	ck_assert(json_object_object_get_ex(o, "requestId", &v));
-	ck_assert_ptr_nonnull(http_header(res, "X-Request-Id", rid,
-	    sizeof(rid)));
-	ck_assert_str_eq(json_object_get_string(v), rid);
-	ck_assert_ptr_null(strstr(res->body, "idToken"));
-	/* Nothing of Firebase's own answer leaks through. */
-	ck_assert_ptr_null(strstr(res->body, "passwordHash"));
-	ck_assert_ptr_null(strstr(res->body, "identitytoolkit"));
-}
-
-static void
-assert_detail(struct http_res *res, const char *field)
-{
-	struct json_object	*d;
-
-	ck_assert(json_object_object_get_ex(http_json(res), "details", &d));
-	ck_assert_msg(json_object_object_get_ex(d, field, NULL),
-	    "details do not name %s: %s", field, res->body);
-}
-
-static void
-assert_str(struct http_res *res, const char *path, const char *want)
-{
-	const char	*v;
-
-	v = http_json_str(res, path);
-	ck_assert_msg(v != NULL, "%s missing in %s", path, res->body);
-	ck_assert_msg(strcmp(v, want) == 0, "%s is %s, want %s", path, v,
-	    want);
-}
-
-static const char *
-json_str(struct http_res *res, const char *path)
-{
-	const char	*v;
-
-	v = http_json_str(res, path);
-	ck_assert_msg(v != NULL && *v != '\0', "%s missing in %s", path,
-	    res->body);
-	return v;
-}
-
-static void
-req_ok(int rc)
-{
-	ck_assert_msg(rc == 0, "no HTTP answer (is the stack running?)");
-}
-
-static void
-get_as(const char *path, const char *token, struct http_res *res)
-{
-	const char	*h[2] = { NULL, NULL };
-	char		 auth[20000];
-
-	if (token != NULL) {
-		ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
-		h[0] = auth;
-	}
-	req_ok(http_do("GET", path, h, NULL, res));
-}
-
-static long
-status_of(const char *path, const char *token)
-{
-	struct http_res	 res;
-	long		 st;
-
-	get_as(path, token, &res);
-	st = res.status;
-	http_res_free(&res);
-	return st;
-}
-
-/* POST to an /auth route, retrying nginx's own 429 (Retry-After: 1). */
-static void
-auth_post(const char *path, const char *token, const char *body,
-    struct http_res *res)
-{
-	const char	*h[3];
-	char		 auth[20000], ra[32];
-	size_t		 n = 0;
-	int		 tries;
-
-	if (body != NULL)
-		h[n++] = "Content-Type: application/json";
-	if (token != NULL) {
-		ck_assert_ptr_nonnull(http_bearer(auth, sizeof(auth), token));
-		h[n++] = auth;
-	}
-	h[n] = NULL;
-	for (tries = 0; ; tries++) {
-		req_ok(http_do("POST", path, h, body, res));
-		if (res->status != 429 || tries == 15 ||
-		    http_header(res, "Retry-After", ra, sizeof(ra)) == NULL ||
-		    strcmp(ra, "1") != 0)
-			break;
-		http_res_free(res);
-		nap(1000);
-	}
-}
-
-static unsigned long
-uniq(void)
-{
-	static unsigned long	 seq;
-	struct timespec		 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((unsigned long)ts.tv_nsec / 1000 + (unsigned long)getpid() *
-	    7919 + ++seq * 104729) % 10000000;
-}
-
-static void
-new_phone(char *dst, size_t len)
-{
-	int	 n;
-
-	n = snprintf(dst, len, "+1333%07lu", uniq());
-	ck_assert(n > 0 && (size_t)n < len);
-}
-
-static void
-new_email(char *dst, size_t len, const char *tag)
-{
-	int	 n;
-
-	n = snprintf(dst, len, "%s-%lu@check-firebase.example", tag, uniq());
-	ck_assert(n > 0 && (size_t)n < len);
-}
-
-/* Append "name":"value" (with a leading comma unless first). */
-static void
-member(struct buf *b, const char *name, const char *v, int first)
-{
-	if (!first)
-		buf_putc(b, ',');
-	buf_json_str(b, name, strlen(name));
-	buf_putc(b, ':');
-	buf_json_str(b, v, strlen(v));
-}
-
-static void
-sign_up(const char *email, const char *pw, const char *display,
-    const char *business, struct http_res *res)
-{
-	struct buf	 b;
-
-	buf_init(&b);
-	buf_putc(&b, '{');
-	member(&b, "email", email, 1);
-	member(&b, "password", pw, 0);
-	member(&b, "displayName", display, 0);
-	member(&b, "businessName", business, 0);
-	buf_putc(&b, '}');
-	auth_post("/auth/client/sign-up", NULL, buf_cstr(&b), res);
-	buf_cleanup(&b);
-}
-
-static void
-sign_in_res(const char *email, const char *pw, struct http_res *res)
-{
-	struct buf	 b;
-
-	buf_init(&b);
-	buf_putc(&b, '{');
-	member(&b, "email", email, 1);
-	member(&b, "password", pw, 0);
-	buf_putc(&b, '}');
-	auth_post("/auth/client/sign-in", NULL, buf_cstr(&b), res);
-	buf_cleanup(&b);
-}
-
-static void
-refresh(const char *rt, struct http_res *res)
-{
-	struct buf	 b;
-
-	buf_init(&b);
-	buf_putc(&b, '{');
-	member(&b, "refreshToken", rt, 1);
-	buf_putc(&b, '}');
-	auth_post("/auth/refresh", NULL, buf_cstr(&b), res);
-	buf_cleanup(&b);
-}
-
-/* A new client through the stack (asserted 201); its answer in res. */
-static void
-new_client(char *email, size_t emaillen, struct http_res *res)
-{
-	char	 biz[128];
-	int	 n;
-
-	new_email(email, emaillen, "client");
-	n = snprintf(biz, sizeof(biz), "Firebase Co %lu", uniq());
-	ck_assert(n > 0 && (size_t)n < sizeof(biz));
-	sign_up(email, NEW_PASSWORD, "Fiona Firebase", biz, res);
-	assert_json(res, 201);
-}
+/* This suite's fixtures, apart from check_auth's. */
+static const struct authtest_names names = {
+	"check-firebase.example",	/* emails */
+	"+1333",			/* phone numbers */
+	"Firebase Co",			/* businesses */
+	"Fiona Firebase",		/* display name */
+};
 
 /* -------------------------------------------------- emulator requests */
 
@@ -502,55 +225,6 @@ emu_code(const char *si, const char *phone, char *dst, size_t dstlen)
 
 /* -------------------------------------------------- database, tokens */
 
-static PGconn *
-db_open(void)
-{
-	const char	*url;
-	PGconn		*c;
-
-	url = getenv("KROW_TEST_DB_URL");
-	ck_assert_msg(url != NULL, "KROW_TEST_DB_URL is not set");
-	c = PQconnectdb(url);
-	ck_assert_msg(c != NULL && PQstatus(c) == CONNECTION_OK,
-	    "cannot connect: %s", c == NULL ? "" : PQerrorMessage(c));
-	return c;
-}
-
-/* Run sql (one parameter or none); the first value, or NULL. */
-static char *
-db_value(const char *sql, const char *p1)
-{
-	PGconn		*c;
-	PGresult	*r;
-	char		*v = NULL;
-
-	c = db_open();
-	r = PQexecParams(c, sql, p1 != NULL ? 1 : 0, NULL, &p1, NULL, NULL,
-	    0);
-	ck_assert_msg(r != NULL && (PQresultStatus(r) == PGRES_TUPLES_OK ||
-	    PQresultStatus(r) == PGRES_COMMAND_OK), "%s: %s", sql,
-	    PQerrorMessage(c));
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 &&
-	    !PQgetisnull(r, 0, 0))
-		v = mem_strdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	PQfinish(c);
-	return v;
-}
-
-static long
-db_count(const char *sql, const char *p1)
-{
-	char	*v;
-	long	 n;
-
-	v = db_value(sql, p1);
-	ck_assert_ptr_nonnull(v);
-	n = strtol(v, NULL, 10);
-	mem_free(v);
-	return n;
-}
-
 /* Segment idx (0 header, 1 payload) of a compact JWT as JSON (put it). */
 static struct json_object *
 token_part(const char *tok, int idx)
@@ -570,46 +244,6 @@ token_part(const char *tok, int idx)
 	ck_assert_msg(o != NULL, "token part %s is not JSON", buf_cstr(&b));
 	buf_cleanup(&b);
 	return o;
-}
-
-/*
- * After a change at t0 that must stop token on path: refused (want,
- * code) within auth_cache_seconds + 1 s, then on 20 requests in a row;
- * until then 200, or transient when not 0.
- */
-static void
-assert_refused_within_cache(const char *path, const char *token, double t0,
-    long want, const char *code, long transient)
-{
-	struct http_res	 res;
-	double		 limit, t;
-	int		 i;
-
-	limit = (double)cache_seconds() + 1.0;
-	for (;;) {
-		get_as(path, token, &res);
-		t = now_s() - t0;
-		if (res.status == want)
-			break;
-		ck_assert_msg(res.status == 200 || (transient != 0 &&
-		    res.status == transient), "%s: %ld: %s", path,
-		    res.status, res.body);
-		ck_assert_msg(t <= limit, "%s still accepted the token %.1f s "
-		    "after the change", path, t);
-		http_res_free(&res);
-		nap(100);
-	}
-	assert_envelope(&res, want, code);
-	http_res_free(&res);
-	t = now_s() - t0;
-	if (t < limit)
-		nap((long)((limit - t) * 1000));
-	for (i = 0; i < 20; i++) {
-		get_as(path, token, &res);
-		ck_assert_msg(res.status == want, "request %d after the "
-		    "window: %ld: %s", i, res.status, res.body);
-		http_res_free(&res);
-	}
 }
 
 /* An unsigned token as the emulator makes them, with claims. */
@@ -641,10 +275,10 @@ fb_claims(const char *sub, const char *aud, const char *iss,
 
 	buf_init(&b);
 	buf_putc(&b, '{');
-	member(&b, "iss", iss, 1);
-	member(&b, "aud", aud, 0);
-	member(&b, "sub", sub, 0);
-	member(&b, "user_id", sub, 0);
+	authtest_member(&b, "iss", iss, 1);
+	authtest_member(&b, "aud", aud, 0);
+	authtest_member(&b, "sub", sub, 0);
+	authtest_member(&b, "user_id", sub, 0);
 	buf_printf(&b, ",\"iat\":%lld,\"exp\":%lld,\"auth_time\":%lld",
 	    now + iat_off, now + exp_off, now + auth_off);
 	buf_puts(&b, ",\"firebase\":{\"sign_in_provider\":\"password\"}}");
@@ -676,35 +310,37 @@ START_TEST(test_sign_up)
 	char			*id;
 	int		 n;
 
-	new_email(email, sizeof(email), "signup");
-	n = snprintf(biz, sizeof(biz), "Emulated Eatery %lu", uniq());
+	authtest_new_email(email, sizeof(email), "signup");
+	n = snprintf(biz, sizeof(biz), "Emulated Eatery %lu", authtest_uniq());
 	ck_assert(n > 0 && (size_t)n < sizeof(biz));
-	sign_up(email, NEW_PASSWORD, "Emma Emulated", biz, &res);
-	assert_json(&res, 201);
-	assert_str(&res, "session.actor", "client");
-	assert_str(&res, "session.role", "owner");
-	assert_str(&res, "session.provider", "firebase");
-	assert_str(&res, "session.email", email);
-	assert_str(&res, "session.tenantId", DEMO_TENANT_ID);
-	(void)json_str(&res, "refreshToken");
+	authtest_sign_up(email, AUTHTEST_PASSWORD, "Emma Emulated", biz, &res);
+	api_json_ok(&res, 201);
+	authtest_str_eq(&res, "session.actor", "client");
+	authtest_str_eq(&res, "session.role", "owner");
+	authtest_str_eq(&res, "session.provider", "firebase");
+	authtest_str_eq(&res, "session.email", email);
+	authtest_str_eq(&res, "session.tenantId", DEMO_TENANT_ID);
+	(void)authtest_str(&res, "refreshToken");
 
 	/* The emulator holds the account, under the token's subject. */
 	id = emu_account(email, NULL);
 	ck_assert_msg(id != NULL, "the emulator has no account for %s",
 	    email);
-	assert_str(&res, "localId", id);
-	payload = token_part(json_str(&res, "idToken"), 1);
+	authtest_str_eq(&res, "localId", id);
+	payload = token_part(authtest_str(&res, "idToken"), 1);
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(
 	    payload, "sub")), id);
 	json_object_put(payload);
 
-	get_as("/query/client/session", json_str(&res, "idToken"), &res2);
-	assert_json(&res2, 200);
-	assert_str(&res2, "business.name", biz);
-	assert_str(&res2, "user.userId", json_str(&res, "session.userId"));
+	api_get_as("/query/client/session", authtest_str(&res, "idToken"),
+	    &res2);
+	api_json_ok(&res2, 200);
+	authtest_str_eq(&res2, "business.name", biz);
+	authtest_str_eq(&res2, "user.userId", authtest_str(&res,
+	    "session.userId"));
 	http_res_free(&res2);
-	ck_assert_int_eq(db_count("SELECT count(*) FROM users WHERE"
-	    " provider = 'firebase' AND provider_uid = $1", id), 1);
+	ck_assert_int_eq(authtest_db_count("SELECT count(*) FROM users WHERE"
+	    " provider = 'firebase' AND provider_uid = $1", id, NULL), 1);
 	mem_free(id);
 	http_res_free(&res);
 }
@@ -715,13 +351,14 @@ START_TEST(test_sign_up_duplicate)
 	struct http_res	 res;
 	char		 email[128];
 
-	new_client(email, sizeof(email), &res);
+	authtest_new_client(email, sizeof(email), &res);
 	http_res_free(&res);
-	sign_up(email, NEW_PASSWORD, "Again", "Duplicate Firebase Co", &res);
-	assert_envelope(&res, 409, "CONFLICT");
+	authtest_sign_up(email, AUTHTEST_PASSWORD, "Again",
+	    "Duplicate Firebase Co", &res);
+	authtest_envelope(&res, 409, "CONFLICT");
 	http_res_free(&res);
-	ck_assert_int_eq(db_count("SELECT count(*) FROM businesses"
-	    " WHERE name = $1", "Duplicate Firebase Co"), 0);
+	ck_assert_int_eq(authtest_db_count("SELECT count(*) FROM businesses"
+	    " WHERE name = $1", "Duplicate Firebase Co", NULL), 0);
 }
 END_TEST
 
@@ -731,10 +368,10 @@ START_TEST(test_sign_up_weak_password)
 	char		 email[128], *id;
 
 	/* Firebase takes 6 characters; our rule is 8. */
-	new_email(email, sizeof(email), "weak");
-	sign_up(email, "abc1234", "Weak", "Weak Firebase Co", &res);
-	assert_envelope(&res, 400, "VALIDATION_ERROR");
-	assert_detail(&res, "password");
+	authtest_new_email(email, sizeof(email), "weak");
+	authtest_sign_up(email, "abc1234", "Weak", "Weak Firebase Co", &res);
+	authtest_envelope(&res, 400, "VALIDATION_ERROR");
+	authtest_detail(&res, "password");
 	http_res_free(&res);
 	id = emu_account(email, NULL);
 	ck_assert_msg(id == NULL, "the emulator got an account for %s", email);
@@ -766,7 +403,7 @@ refuse_trigger(int on)
 	PGresult	*r;
 	size_t		 i;
 
-	c = db_open();
+	c = authtest_db_open();
 	for (i = 0; i < 2; i++) {
 		r = PQexec(c, drop[i]);
 		ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "%s",
@@ -787,27 +424,29 @@ START_TEST(test_sign_up_compensation)
 	struct http_res	 res;
 	char		 email[128], *id;
 
-	new_email(email, sizeof(email), "compensate");
+	authtest_new_email(email, sizeof(email), "compensate");
 	refuse_trigger(1);
-	sign_up(email, NEW_PASSWORD, "Carl Compensated", REFUSED_NAME, &res);
+	authtest_sign_up(email, AUTHTEST_PASSWORD, "Carl Compensated",
+	    REFUSED_NAME, &res);
 	refuse_trigger(0);
 	ck_assert_msg(res.status >= 500, "sign-up with a failing database "
 	    "step: %ld %s", res.status, res.body);
-	assert_envelope(&res, 500, "INTERNAL");
+	authtest_envelope(&res, 500, "INTERNAL");
 	http_res_free(&res);
 
 	/* Neither the emulator nor the database kept anything. */
 	id = emu_account(email, NULL);
 	ck_assert_msg(id == NULL, "the emulator kept account %s for %s", id,
 	    email);
-	ck_assert_int_eq(db_count("SELECT count(*) FROM users"
-	    " WHERE email = $1::citext", email), 0);
-	ck_assert_int_eq(db_count("SELECT count(*) FROM businesses"
-	    " WHERE name = $1", REFUSED_NAME), 0);
+	ck_assert_int_eq(authtest_db_count("SELECT count(*) FROM users"
+	    " WHERE email = $1::citext", email, NULL), 0);
+	ck_assert_int_eq(authtest_db_count("SELECT count(*) FROM businesses"
+	    " WHERE name = $1", REFUSED_NAME, NULL), 0);
 
 	/* So the same email can sign up afterwards. */
-	sign_up(email, NEW_PASSWORD, "Carl Compensated", "Second Try Co", &res);
-	assert_json(&res, 201);
+	authtest_sign_up(email, AUTHTEST_PASSWORD, "Carl Compensated",
+	    "Second Try Co", &res);
+	api_json_ok(&res, 201);
 	http_res_free(&res);
 }
 END_TEST
@@ -819,20 +458,22 @@ START_TEST(test_sign_in)
 	struct http_res	 res, up;
 	char		 email[128];
 
-	new_client(email, sizeof(email), &up);
-	sign_in_res(email, NEW_PASSWORD, &res);
-	assert_json(&res, 200);
-	assert_str(&res, "session.userId", json_str(&up, "session.userId"));
-	assert_str(&res, "localId", json_str(&up, "localId"));
-	ck_assert_int_eq(status_of("/query/client/session",
-	    json_str(&res, "idToken")), 200);
+	authtest_new_client(email, sizeof(email), &up);
+	authtest_sign_in(email, AUTHTEST_PASSWORD, &res);
+	api_json_ok(&res, 200);
+	authtest_str_eq(&res, "session.userId", authtest_str(&up,
+	    "session.userId"));
+	authtest_str_eq(&res, "localId", authtest_str(&up, "localId"));
+	ck_assert_int_eq(authtest_status("/query/client/session",
+	    authtest_str(&res, "idToken")), 200);
 	http_res_free(&res);
 
-	sign_in_res(email, "wrong-password-1", &res);
-	assert_envelope(&res, 401, "INVALID_CREDENTIALS");
+	authtest_sign_in(email, "wrong-password-1", &res);
+	authtest_envelope(&res, 401, "INVALID_CREDENTIALS");
 	http_res_free(&res);
-	sign_in_res("nobody-at-all@check-firebase.example", NEW_PASSWORD, &res);
-	assert_envelope(&res, 401, "INVALID_CREDENTIALS");
+	authtest_sign_in("nobody-at-all@check-firebase.example",
+	    AUTHTEST_PASSWORD, &res);
+	authtest_envelope(&res, 401, "INVALID_CREDENTIALS");
 	http_res_free(&res);
 	http_res_free(&up);
 }
@@ -843,17 +484,17 @@ START_TEST(test_refresh)
 	struct http_res	 res, up;
 	char		 email[128];
 
-	new_client(email, sizeof(email), &up);
-	refresh(json_str(&up, "refreshToken"), &res);
-	assert_json(&res, 200);
-	(void)json_str(&res, "refreshToken");
-	assert_str(&res, "localId", json_str(&up, "localId"));
-	ck_assert_int_eq(status_of("/query/client/session",
-	    json_str(&res, "idToken")), 200);
+	authtest_new_client(email, sizeof(email), &up);
+	authtest_refresh(authtest_str(&up, "refreshToken"), &res);
+	api_json_ok(&res, 200);
+	(void)authtest_str(&res, "refreshToken");
+	authtest_str_eq(&res, "localId", authtest_str(&up, "localId"));
+	ck_assert_int_eq(authtest_status("/query/client/session",
+	    authtest_str(&res, "idToken")), 200);
 	http_res_free(&res);
 
-	refresh("not-a-refresh-token", &res);
-	assert_envelope(&res, 401, NULL);
+	authtest_refresh("not-a-refresh-token", &res);
+	authtest_envelope(&res, 401, NULL);
 	http_res_free(&res);
 	http_res_free(&up);
 }
@@ -868,24 +509,25 @@ START_TEST(test_sign_out_revokes)
 	double		 t0;
 	int		 i;
 
-	new_client(email, sizeof(email), &res);
+	authtest_new_client(email, sizeof(email), &res);
 	http_res_free(&res);
-	sign_in_res(email, NEW_PASSWORD, &in);
-	assert_json(&in, 200);
-	tok = mem_strdup(json_str(&in, "idToken"));
-	rt = mem_strdup(json_str(&in, "refreshToken"));
+	authtest_sign_in(email, AUTHTEST_PASSWORD, &in);
+	api_json_ok(&in, 200);
+	tok = mem_strdup(authtest_str(&in, "idToken"));
+	rt = mem_strdup(authtest_str(&in, "refreshToken"));
 	http_res_free(&in);
 	for (i = 0; i < 10; i++)
-		ck_assert_int_eq(status_of("/query/client/session", tok), 200);
+		ck_assert_int_eq(authtest_status("/query/client/session", tok),
+		    200);
 	/* Firebase's auth_time has whole seconds: leave the sign-in's. */
-	nap(1100);
+	api_nap(1100);
 
 	before = (long long)time(NULL);
-	t0 = now_s();
-	auth_post("/auth/client/sign-out", tok, NULL, &res);
-	assert_json(&res, 200);
+	t0 = api_now();
+	authtest_post("/auth/client/sign-out", tok, NULL, &res);
+	api_json_ok(&res, 200);
 	http_res_free(&res);
-	assert_refused_within_cache("/query/client/session", tok, t0, 401,
+	authtest_refused_within_cache("/query/client/session", tok, t0, 401,
 	    "TOKEN_REVOKED", 0);
 
 	/* The emulator was told too (validSince, as revokeRefreshTokens). */
@@ -899,21 +541,21 @@ START_TEST(test_sign_out_revokes)
 	 * The emulator still refreshes the old refresh token; the token
 	 * that comes back keeps the old auth_time and must be refused.
 	 */
-	refresh(rt, &res);
+	authtest_refresh(rt, &res);
 	if (res.status == 200) {
-		get_as("/query/client/session", json_str(&res, "idToken"),
-		    &in);
-		assert_envelope(&in, 401, "TOKEN_REVOKED");
+		api_get_as("/query/client/session", authtest_str(&res,
+		    "idToken"), &in);
+		authtest_envelope(&in, 401, "TOKEN_REVOKED");
 		http_res_free(&in);
 	} else
-		assert_envelope(&res, 401, NULL);
+		authtest_envelope(&res, 401, NULL);
 	http_res_free(&res);
 
 	/* Signing in again works. */
-	sign_in_res(email, NEW_PASSWORD, &in);
-	assert_json(&in, 200);
-	ck_assert_int_eq(status_of("/query/client/session",
-	    json_str(&in, "idToken")), 200);
+	authtest_sign_in(email, AUTHTEST_PASSWORD, &in);
+	api_json_ok(&in, 200);
+	ck_assert_int_eq(authtest_status("/query/client/session",
+	    authtest_str(&in, "idToken")), 200);
 	http_res_free(&in);
 	mem_free(rt);
 	mem_free(tok);
@@ -922,60 +564,26 @@ END_TEST
 
 /* -------------------------------------------------------------- phone */
 
-/* Start a phone sign-in; the sessionInfo (mem_free() it). */
-static char *
-phone_session(const char *phone)
-{
-	struct http_res	 res;
-	struct buf	 b;
-	char		*si;
-
-	buf_init(&b);
-	buf_putc(&b, '{');
-	member(&b, "phoneNumber", phone, 1);
-	buf_putc(&b, '}');
-	auth_post("/auth/staff/phone/start", NULL, buf_cstr(&b), &res);
-	assert_json(&res, 200);
-	si = mem_strdup(json_str(&res, "sessionInfo"));
-	http_res_free(&res);
-	buf_cleanup(&b);
-	return si;
-}
-
-static void
-phone_verify(const char *si, const char *code, struct http_res *res)
-{
-	struct buf	 b;
-
-	buf_init(&b);
-	buf_putc(&b, '{');
-	member(&b, "sessionInfo", si, 1);
-	member(&b, "code", code, 0);
-	buf_putc(&b, '}');
-	auth_post("/auth/staff/phone/verify", NULL, buf_cstr(&b), res);
-	buf_cleanup(&b);
-}
-
 START_TEST(test_phone_new_staff)
 {
 	struct http_res	 res;
 	char		 phone[32], code[32], uid[UUID_STRLEN + 1];
 	char		*si, *v;
 
-	new_phone(phone, sizeof(phone));
-	si = phone_session(phone);
+	authtest_new_phone(phone, sizeof(phone));
+	si = authtest_phone_session(phone);
 	emu_code(si, phone, code, sizeof(code));
-	phone_verify(si, code, &res);
-	assert_json(&res, 200);
-	assert_str(&res, "session.actor", "staff");
-	assert_str(&res, "session.phone", phone);
-	assert_str(&res, "session.provider", "firebase");
-	assert_str(&res, "session.tenantId", DEMO_TENANT_ID);
-	memcpy(uid, json_str(&res, "session.userId"), sizeof(uid));
-	ck_assert_int_eq(status_of("/auth/session", json_str(&res, "idToken")),
-	    200);
-	v = db_value("SELECT status FROM staff WHERE id = $1::uuid",
-	    json_str(&res, "session.staffId"));
+	authtest_phone_verify(si, code, &res);
+	api_json_ok(&res, 200);
+	authtest_str_eq(&res, "session.actor", "staff");
+	authtest_str_eq(&res, "session.phone", phone);
+	authtest_str_eq(&res, "session.provider", "firebase");
+	authtest_str_eq(&res, "session.tenantId", DEMO_TENANT_ID);
+	memcpy(uid, authtest_str(&res, "session.userId"), sizeof(uid));
+	ck_assert_int_eq(authtest_status("/auth/session", authtest_str(&res,
+	    "idToken")), 200);
+	v = authtest_db_value("SELECT status FROM staff WHERE id = $1::uuid",
+	    authtest_str(&res, "session.staffId"), NULL);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_str_eq(v, "onboarding");
 	mem_free(v);
@@ -983,11 +591,11 @@ START_TEST(test_phone_new_staff)
 	mem_free(si);
 
 	/* Again: the same user. */
-	si = phone_session(phone);
+	si = authtest_phone_session(phone);
 	emu_code(si, phone, code, sizeof(code));
-	phone_verify(si, code, &res);
-	assert_json(&res, 200);
-	assert_str(&res, "session.userId", uid);
+	authtest_phone_verify(si, code, &res);
+	api_json_ok(&res, 200);
+	authtest_str_eq(&res, "session.userId", uid);
 	http_res_free(&res);
 	mem_free(si);
 }
@@ -998,21 +606,18 @@ START_TEST(test_phone_wrong_code)
 	struct http_res	 res;
 	char		 phone[32], code[32], bad[32];
 	char		*si;
-	size_t		 i;
 
-	new_phone(phone, sizeof(phone));
-	si = phone_session(phone);
+	authtest_new_phone(phone, sizeof(phone));
+	si = authtest_phone_session(phone);
 	emu_code(si, phone, code, sizeof(code));
-	for (i = 0; code[i] != '\0'; i++)
-		bad[i] = (char)('0' + (code[i] - '0' + 1) % 10);
-	bad[i] = '\0';
-	phone_verify(si, bad, &res);
-	assert_envelope(&res, 401, "INVALID_CREDENTIALS");
+	authtest_wrong_code(code, bad, sizeof(bad));
+	authtest_phone_verify(si, bad, &res);
+	authtest_envelope(&res, 401, "INVALID_CREDENTIALS");
 	http_res_free(&res);
-	ck_assert_int_eq(db_count("SELECT count(*) FROM users WHERE phone = $1",
-	    phone), 0);
-	phone_verify(si, code, &res);
-	assert_json(&res, 200);
+	ck_assert_int_eq(authtest_db_count("SELECT count(*) FROM users"
+	    " WHERE phone = $1", phone, NULL), 0);
+	authtest_phone_verify(si, code, &res);
+	api_json_ok(&res, 200);
 	http_res_free(&res);
 	mem_free(si);
 }
@@ -1022,10 +627,10 @@ START_TEST(test_phone_invalid_number)
 {
 	struct http_res	 res;
 
-	auth_post("/auth/staff/phone/start", NULL,
+	authtest_post("/auth/staff/phone/start", NULL,
 	    "{\"phoneNumber\":\"555-0100\"}", &res);
-	assert_envelope(&res, 400, "VALIDATION_ERROR");
-	assert_detail(&res, "phoneNumber");
+	authtest_envelope(&res, 400, "VALIDATION_ERROR");
+	authtest_detail(&res, "phoneNumber");
 	http_res_free(&res);
 }
 END_TEST
@@ -1040,23 +645,24 @@ START_TEST(test_emulator_tokens)
 	char			*claims, *tok, *iss;
 	const char		*sub;
 
-	new_client(email, sizeof(email), &up);
+	authtest_new_client(email, sizeof(email), &up);
 	/* The emulator's tokens are unsigned, and accepted by this stack. */
-	h = token_part(json_str(&up, "idToken"), 0);
+	h = token_part(authtest_str(&up, "idToken"), 0);
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(h,
 	    "alg")), "none");
 	json_object_put(h);
-	ck_assert_int_eq(status_of("/query/client/session",
-	    json_str(&up, "idToken")), 200);
+	ck_assert_int_eq(authtest_status("/query/client/session",
+	    authtest_str(&up, "idToken")), 200);
 
 	/* One made here is accepted as well (the emulator signs nothing)... */
-	sub = json_str(&up, "localId");
+	sub = authtest_str(&up, "localId");
 	iss = issuer();
 	claims = fb_claims(sub, project, iss, 0, 3600, 0);
 	tok = unsigned_token(claims);
-	get_as("/query/client/session", tok, &res);
-	assert_json(&res, 200);
-	assert_str(&res, "user.userId", json_str(&up, "session.userId"));
+	api_get_as("/query/client/session", tok, &res);
+	api_json_ok(&res, 200);
+	authtest_str_eq(&res, "user.userId", authtest_str(&up,
+	    "session.userId"));
 	http_res_free(&res);
 	mem_free(tok);
 	mem_free(claims);
@@ -1064,8 +670,8 @@ START_TEST(test_emulator_tokens)
 	/* ...but its claims are checked all the same. */
 	claims = fb_claims(sub, "another-project", iss, 0, 3600, 0);
 	tok = unsigned_token(claims);
-	get_as("/query/client/session", tok, &res);
-	assert_envelope(&res, 401, "UNAUTHENTICATED");
+	api_get_as("/query/client/session", tok, &res);
+	authtest_envelope(&res, 401, "UNAUTHENTICATED");
 	http_res_free(&res);
 	mem_free(tok);
 	mem_free(claims);
@@ -1073,16 +679,16 @@ START_TEST(test_emulator_tokens)
 	claims = fb_claims(sub, project, "https://evil.example/x", 0, 3600,
 	    0);
 	tok = unsigned_token(claims);
-	get_as("/query/client/session", tok, &res);
-	assert_envelope(&res, 401, "UNAUTHENTICATED");
+	api_get_as("/query/client/session", tok, &res);
+	authtest_envelope(&res, 401, "UNAUTHENTICATED");
 	http_res_free(&res);
 	mem_free(tok);
 	mem_free(claims);
 
 	claims = fb_claims(sub, project, iss, -7200, -3600, -7200);
 	tok = unsigned_token(claims);
-	get_as("/query/client/session", tok, &res);
-	assert_envelope(&res, 401, "TOKEN_EXPIRED");
+	api_get_as("/query/client/session", tok, &res);
+	authtest_envelope(&res, 401, "TOKEN_EXPIRED");
 	http_res_free(&res);
 	mem_free(tok);
 	mem_free(claims);
@@ -1091,8 +697,8 @@ START_TEST(test_emulator_tokens)
 	claims = fb_claims("nobody-in-krow-0123456789ab", project, iss, 0, 3600,
 	    0);
 	tok = unsigned_token(claims);
-	get_as("/query/client/session", tok, &res);
-	assert_envelope(&res, 401, "UNAUTHENTICATED");
+	api_get_as("/query/client/session", tok, &res);
+	authtest_envelope(&res, 401, "UNAUTHENTICATED");
 	http_res_free(&res);
 	mem_free(tok);
 	mem_free(claims);
@@ -1154,51 +760,17 @@ rs256(EVP_PKEY *key, const char *kid, const char *claims)
 	return s;
 }
 
-/* Run "$KROW_TEST_STACK cmd $KROW_TEST_STATE a1 a2"; 0 on success. */
-static int
-stack_run(const char *cmd, const char *a1, const char *a2)
-{
-	const char	*script, *state, *args[2] = { a1, a2 };
-	struct buf	 b;
-	const char	*s;
-	size_t		 i;
-	int		 st;
-
-	script = getenv("KROW_TEST_STACK");
-	state = getenv("KROW_TEST_STATE");
-	ck_assert(script != NULL && state != NULL);
-	buf_init(&b);
-	buf_printf(&b, "'%s' %s '%s'", script, cmd, state);
-	for (i = 0; i < 2; i++) {
-		if (args[i] == NULL)
-			continue;
-		buf_puts(&b, " '");
-		for (s = args[i]; *s != '\0'; s++) {
-			if (*s == '\'')
-				buf_puts(&b, "'\\''");
-			else
-				buf_putc(&b, *s);
-		}
-		buf_putc(&b, '\'');
-	}
-	buf_puts(&b, " >&2");
-	fflush(NULL);
-	st = system(buf_cstr(&b));
-	buf_cleanup(&b);
-	return (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0) ? 0 : -1;
-}
-
 /* The status and envelope code of GET /query/client/session with tok. */
 static void
 expect(const char *tok, long status, const char *code)
 {
 	struct http_res	 res;
 
-	get_as("/query/client/session", tok, &res);
+	api_get_as("/query/client/session", tok, &res);
 	if (status == 200)
-		assert_json(&res, 200);
+		api_json_ok(&res, 200);
 	else
-		assert_envelope(&res, status, code);
+		authtest_envelope(&res, status, code);
 	http_res_free(&res);
 }
 
@@ -1213,17 +785,17 @@ START_TEST(test_rs256_certificates)
 	const char	*sub;
 	size_t		 fetches;
 
-	new_client(email, sizeof(email), &up);
-	sub = json_str(&up, "localId");
+	authtest_new_client(email, sizeof(email), &up);
+	sub = authtest_str(&up, "localId");
 	/* The sign-up's auth_time must not be after our tokens' iat. */
-	nap(1100);
+	api_nap(1100);
 
 	ck_assert_ptr_nonnull(key = EVP_RSA_gen(2048));
 	ck_assert_ptr_nonnull(other = EVP_RSA_gen(2048));
 	pem = make_cert(key);
 	buf_init(&doc);
 	buf_putc(&doc, '{');
-	member(&doc, "kid-check-1", pem, 1);
+	authtest_member(&doc, "kid-check-1", pem, 1);
 	buf_putc(&doc, '}');
 	ck_assert_ptr_nonnull(srv = loopsrv_start());
 	ck_assert_int_eq(loopsrv_set(srv, "/certs", 200,
@@ -1232,9 +804,9 @@ START_TEST(test_rs256_certificates)
 	    "no-transform\r\n", buf_cstr(&doc)), 0);
 	buf_init(&url);
 	buf_printf(&url, "%s/certs", loopsrv_url(srv));
-	ck_assert_msg(stack_run("set", "firebase_certs_url", buf_cstr(&url))
-	    == 0, "krow-stack set firebase_certs_url failed");
-	ck_assert_msg(stack_run("restart-pool", "auth", NULL) == 0,
+	ck_assert_msg(authtest_stack_run("set", "firebase_certs_url",
+	    buf_cstr(&url)) == 0, "krow-stack set firebase_certs_url failed");
+	ck_assert_msg(authtest_stack_run("restart-pool", "auth", NULL) == 0,
 	    "krow-stack restart-pool auth failed");
 
 	iss = issuer();
@@ -1292,17 +864,6 @@ START_TEST(test_rs256_certificates)
 }
 END_TEST
 
-static TCase *
-tcase(Suite *s, const char *name, int timeout)
-{
-	TCase	*tc;
-
-	tc = tcase_create(name);
-	tcase_set_timeout(tc, timeout);
-	suite_add_tcase(s, tc);
-	return tc;
-}
-
 static Suite *
 firebase_suite(void)
 {
@@ -1311,27 +872,27 @@ firebase_suite(void)
 
 	s = suite_create("firebase");
 
-	tc = tcase(s, "sign_up", 60);
+	tc = api_tcase(s, "sign_up", 60);
 	tcase_add_test(tc, test_sign_up);
 	tcase_add_test(tc, test_sign_up_duplicate);
 	tcase_add_test(tc, test_sign_up_weak_password);
 	tcase_add_test(tc, test_sign_up_compensation);
 
-	tc = tcase(s, "sign_in", 60);
+	tc = api_tcase(s, "sign_in", 60);
 	tcase_add_test(tc, test_sign_in);
 	tcase_add_test(tc, test_refresh);
 	tcase_add_test(tc, test_sign_out_revokes);
 
-	tc = tcase(s, "phone", 60);
+	tc = api_tcase(s, "phone", 60);
 	tcase_add_test(tc, test_phone_new_staff);
 	tcase_add_test(tc, test_phone_wrong_code);
 	tcase_add_test(tc, test_phone_invalid_number);
 
-	tc = tcase(s, "tokens", 60);
+	tc = api_tcase(s, "tokens", 60);
 	tcase_add_test(tc, test_emulator_tokens);
 
 	/* Last: it restarts the auth pool with another certificate URL. */
-	tc = tcase(s, "rs256", 120);
+	tc = api_tcase(s, "rs256", 120);
 	tcase_add_test(tc, test_rs256_certificates);
 	return s;
 }
@@ -1343,9 +904,7 @@ firebase_suite(void)
 int
 main(void)
 {
-	SRunner		*sr;
 	const char	*url, *p;
-	int		 failed;
 
 	if ((p = getenv("KROW_TEST_EMULATOR")) == NULL || *p == '\0') {
 		printf("check_firebase: KROW_TEST_EMULATOR is not set; skipped "
@@ -1363,13 +922,6 @@ main(void)
 		    "set\n");
 		return EXIT_FAILURE;
 	}
-	if (http_global_init() == -1) {
-		fprintf(stderr, "check_firebase: curl_global_init failed\n");
-		return EXIT_FAILURE;
-	}
-	sr = srunner_create(firebase_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	authtest_init(&names);
+	return api_main("check_firebase", firebase_suite, NULL, NULL);
 }

@@ -398,23 +398,19 @@
  * WORK (after SQLR_ME_STAFF): "work", the caller's finished time entries
  * (closed or approved) valued at the position's pay rate: wd the work
  * date in the hub's zone, mi minutes, cents earned, paid whether a staff
- * payment covers it.
+ * payment covers it.  The work date, currency and cents are stored on
+ * the entry (0013: sd_work_date, sd_currency, pay_cents, kept by a
+ * trigger), so no join back to the shift and position is needed.
  */
 #define WORK \
-	", work AS (SELECT te.id, te.assignment_id," \
-	" (te.clock_in_at AT TIME ZONE h.time_zone)::date AS wd," \
-	" te.worked_minutes AS mi, sp.currency," \
-	" round(te.worked_minutes * sp.pay_rate_cents / 60.0)::bigint" \
-	" AS cents," \
+	", work AS (SELECT te.id, te.assignment_id, te.sd_work_date AS wd," \
+	" te.worked_minutes AS mi, te.sd_currency AS currency," \
+	" te.pay_cents AS cents," \
 	" EXISTS (SELECT 1 FROM staff_payment_lines l" \
 	" WHERE l.time_entry_id = te.id) AS paid" \
 	" FROM me JOIN time_entries te ON te.staff_id = me.id" \
 	" AND te.tenant_id = $1::uuid AND te.status IN ('closed', 'approved')" \
-	" AND te.worked_minutes IS NOT NULL" \
-	" JOIN assignments a ON a.id = te.assignment_id" \
-	" JOIN shift_positions sp ON sp.id = a.position_id" \
-	" JOIN shifts s ON s.id = te.shift_id AND s.tenant_id = te.tenant_id" \
-	" JOIN hubs h ON h.id = s.hub_id AND h.tenant_id = s.tenant_id)"
+	" AND te.worked_minutes IS NOT NULL)"
 /* The pay period: the ISO week (Monday..Sunday) of today (UTC). */
 #define WEEK0 "date_trunc('week', " TODAY("'UTC'") ")::date"
 /* Earnings of work in [LO, HI] (dates). */
@@ -511,10 +507,11 @@ static const char *const stmts[STMT__MAX] = {
 	    ")::text",
 	[STMT_CLIENT_COST_CENTERS] =
 	    ME_VIS ", page AS (SELECT c.*, b.currency,"
-	    " (SELECT coalesce(sum(l.amount_cents), 0) FROM invoice_lines l"
-	    "  WHERE l.cost_center_id = c.id"
-	    "  AND l.hub_id IN (SELECT id FROM vis)"
-	    "  AND l.work_date >="
+	    " (SELECT coalesce(sum(d.cents), 0) FROM spend_days d"
+	    "  WHERE d.business_id = $2::uuid AND d.invoiced"
+	    "  AND d.cost_center_id = c.id"
+	    "  AND d.hub_id IN (SELECT id FROM vis)"
+	    "  AND d.work_date >="
 	    "  date_trunc('month', " TODAY("'UTC'") ")::date)"
 	    "  AS billed_mtd"
 	    " FROM cost_centers c JOIN businesses b ON b.id = c.business_id,"
@@ -825,24 +822,18 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND i.status = 'pending' AND " INVOICE_VISIBLE
 	    " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM invoice_lines l"
 	    "  WHERE l.invoice_id = i.id AND l.hub_id = $4::uuid))),"
-	    " billed AS (SELECT coalesce(sum(l.amount_cents), 0) AS cents"
-	    " FROM invoice_lines l, mon WHERE l.tenant_id = $1::uuid"
-	    " AND l.business_id = $2::uuid AND l.work_date >= mon.start"
-	    " AND l.hub_id IN (SELECT id FROM vis)"
-	    " AND ($4::uuid IS NULL OR l.hub_id = $4::uuid)),"
-	    " accrued AS (SELECT coalesce(sum(round(te.worked_minutes *"
-	    " sp.bill_rate_cents / 60.0)), 0) AS cents"
-	    " FROM time_entries te JOIN shifts s ON s.id = te.shift_id"
-	    " JOIN vis h ON h.id = s.hub_id"
-	    " JOIN assignments a ON a.id = te.assignment_id"
-	    " JOIN shift_positions sp ON sp.id = a.position_id, mon"
-	    " WHERE te.tenant_id = $1::uuid AND te.business_id = $2::uuid"
-	    " AND te.status IN ('closed', 'approved')"
-	    " AND (te.clock_in_at AT TIME ZONE h.time_zone)::date >= mon.start"
-	    " AND te.clock_in_at >= (mon.start - 1)::timestamp"
-	    "  AT TIME ZONE 'UTC'"
-	    " AND ($4::uuid IS NULL OR s.hub_id = $4::uuid)"
-	    " AND te.status <> 'voided' AND NOT te.invoiced)"
+	    " billed AS (SELECT coalesce(sum(d.cents), 0) AS cents"
+	    " FROM spend_days d, mon WHERE d.tenant_id = $1::uuid"
+	    " AND d.business_id = $2::uuid AND d.invoiced"
+	    " AND d.hub_id IN (SELECT id FROM vis)"
+	    " AND d.work_date >= mon.start"
+	    " AND ($4::uuid IS NULL OR d.hub_id = $4::uuid)),"
+	    " accrued AS (SELECT coalesce(sum(d.cents), 0) AS cents"
+	    " FROM spend_days d, mon WHERE d.tenant_id = $1::uuid"
+	    " AND d.business_id = $2::uuid AND NOT d.invoiced"
+	    " AND d.hub_id IN (SELECT id FROM vis)"
+	    " AND d.work_date >= mon.start"
+	    " AND ($4::uuid IS NULL OR d.hub_id = $4::uuid))"
 	    " SELECT CASE WHEN " HUB_FILTER_OK("$4")
 	    " THEN json_build_object("
 	    " 'today', (SELECT json_build_object('shifts', count(*),"
@@ -1031,20 +1022,35 @@ static const char *const stmts[STMT__MAX] = {
 	    "  GROUP BY day) g))"
 	    " FROM acct, per)::text",
 	[STMT_CLIENT_SAVINGS] =
-	    ME_VIS ", lines AS (SELECT l.minutes, l.amount_cents,"
-	    " l.rate_cents, l.vendor_id, v.name AS vendor_name, r.role_code,"
-	    " rr.rate_cents AS ref_rate, i.currency,"
-	    " round(l.minutes * coalesce(rr.rate_cents, round(l.rate_cents *"
-	    "  (100 + $6::integer) / 100.0)) / 60.0) AS ref_cents"
-	    " FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id"
-	    " JOIN vendor_roles r ON r.id = l.vendor_role_id"
-	    " JOIN vendors v ON v.id = l.vendor_id"
-	    " LEFT JOIN reference_rates rr ON rr.tenant_id = l.tenant_id"
-	    " AND rr.role_code = r.role_code AND rr.currency = i.currency"
-	    " WHERE l.tenant_id = $1::uuid AND l.business_id = $2::uuid"
-	    " AND l.hub_id IN (SELECT id FROM vis)"
-	    " AND l.work_date BETWEEN " DATE_OF("$4", "29") " AND "
-	    DATE_OF("$5", "0") ")"
+	    /*
+	     * The invoiced roll-up; ref_cents is NULL where the role code
+	     * has no reference rate: then the reference of those lines is
+	     * computed line by line from the default percentage ($6).
+	     */
+	    ME_VIS ", sums AS (SELECT d.vendor_id, d.vendor_role_id,"
+	    " d.currency, sum(d.minutes) AS minutes, sum(d.cents) AS cents,"
+	    " sum(coalesce(d.ref_cents, (SELECT sum(round(l.minutes *"
+	    "  round(l.rate_cents * (100 + $6::integer) / 100.0) / 60.0))"
+	    "  FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id"
+	    "  WHERE l.business_id = d.business_id"
+	    "  AND l.work_date = d.work_date AND l.hub_id = d.hub_id"
+	    "  AND l.vendor_id = d.vendor_id"
+	    "  AND l.vendor_role_id = d.vendor_role_id"
+	    "  AND l.cost_center_id IS NOT DISTINCT FROM d.cost_center_id"
+	    "  AND i.currency = d.currency))) AS ref_cents"
+	    " FROM spend_days d"
+	    " WHERE d.tenant_id = $1::uuid AND d.business_id = $2::uuid"
+	    " AND d.invoiced AND d.hub_id IN (SELECT id FROM vis)"
+	    " AND d.work_date BETWEEN " DATE_OF("$4", "29") " AND "
+	    DATE_OF("$5", "0")
+	    " GROUP BY d.vendor_id, d.vendor_role_id, d.currency),"
+	    " lines AS (SELECT g.minutes, g.cents AS amount_cents, g.vendor_id,"
+	    " v.name AS vendor_name, r.role_code, rr.rate_cents AS ref_rate,"
+	    " g.ref_cents"
+	    " FROM sums g JOIN vendor_roles r ON r.id = g.vendor_role_id"
+	    " JOIN vendors v ON v.id = g.vendor_id"
+	    " LEFT JOIN reference_rates rr ON rr.tenant_id = $1::uuid"
+	    " AND rr.role_code = r.role_code AND rr.currency = g.currency)"
 	    " SELECT (SELECT json_build_object("
 	    " 'from', " DATE_OF("$4", "29") ", 'to', " DATE_OF("$5", "0") ","
 	    " 'currency', b.currency, 'defaultReferencePct', $6::integer,"

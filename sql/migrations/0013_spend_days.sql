@@ -181,7 +181,9 @@ CREATE FUNCTION krow_spend_days_compute() RETURNS TABLE (tenant_id uuid,
 	GROUP BY 1, 2, 3, 4, 6, 7, 8, 9, 10
 $$;
 
-INSERT INTO spend_days SELECT * FROM krow_spend_days_compute();
+-- (in key order: the reads scan a hub's dates)
+INSERT INTO spend_days SELECT * FROM krow_spend_days_compute()
+ORDER BY business_id, invoiced, hub_id, work_date;
 
 -- The rows a write left at zero.
 CREATE FUNCTION krow_spend_days_zero() RETURNS void

@@ -140,7 +140,7 @@ CREATE TABLE spend_days (
 	currency	char(3) NOT NULL,
 	minutes		bigint NOT NULL,
 	cents		bigint NOT NULL,
-	entries		bigint NOT NULL CHECK (entries >= 0),
+	entries		bigint NOT NULL,
 	ref_cents	bigint,
 	CHECK (NOT invoiced OR billing_account_id IS NULL)
 );

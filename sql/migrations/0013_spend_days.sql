@@ -127,6 +127,27 @@ $$;
 CREATE TRIGGER time_entries_key BEFORE INSERT OR UPDATE ON time_entries
     FOR EACH ROW EXECUTE FUNCTION krow_time_entry_key();
 
+-- An invoice line carries its invoice's currency (sd_currency): the
+-- roll-up's key, readable when the line goes with its invoice (ON DELETE
+-- CASCADE: the invoice is no longer there to be read).
+ALTER TABLE invoice_lines ADD COLUMN sd_currency char(3);
+UPDATE invoice_lines l SET sd_currency = i.currency
+FROM invoices i WHERE i.id = l.invoice_id;
+ALTER TABLE invoice_lines ALTER COLUMN sd_currency SET NOT NULL;
+
+CREATE FUNCTION krow_invoice_line_currency() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+	SELECT i.currency INTO NEW.sd_currency FROM invoices i
+	WHERE i.id = NEW.invoice_id;
+	RETURN NEW;
+END
+$$;
+CREATE TRIGGER invoice_lines_currency BEFORE INSERT OR UPDATE OF invoice_id
+    ON invoice_lines
+    FOR EACH ROW EXECUTE FUNCTION krow_invoice_line_currency();
+
 CREATE TABLE spend_days (
 	tenant_id	uuid NOT NULL REFERENCES tenants (id),
 	business_id	uuid NOT NULL,
@@ -254,13 +275,13 @@ BEGIN
 		INSERT INTO spend_days AS s
 		SELECT l.tenant_id, l.business_id, l.hub_id, l.work_date, true,
 		    l.cost_center_id, NULL, l.vendor_id, l.vendor_role_id,
-		    i.currency, -sum(l.minutes), -sum(l.amount_cents),
+		    l.sd_currency, -sum(l.minutes), -sum(l.amount_cents),
 		    -count(*),
 		    -sum(round(l.minutes * rr.rate_cents / 60.0))::bigint
-		FROM old_lines l JOIN invoices i ON i.id = l.invoice_id
-		JOIN vendor_roles r ON r.id = l.vendor_role_id
+		FROM old_lines l JOIN vendor_roles r ON r.id = l.vendor_role_id
 		LEFT JOIN reference_rates rr ON rr.tenant_id = l.tenant_id
-		    AND rr.role_code = r.role_code AND rr.currency = i.currency
+		    AND rr.role_code = r.role_code
+		    AND rr.currency = l.sd_currency
 		GROUP BY 1, 2, 3, 4, 6, 8, 9, 10
 		ON CONFLICT (business_id, hub_id, work_date, invoiced,
 		    cost_center_id, billing_account_id, vendor_id,
@@ -274,12 +295,12 @@ BEGIN
 		INSERT INTO spend_days AS s
 		SELECT l.tenant_id, l.business_id, l.hub_id, l.work_date, true,
 		    l.cost_center_id, NULL, l.vendor_id, l.vendor_role_id,
-		    i.currency, sum(l.minutes), sum(l.amount_cents), count(*),
+		    l.sd_currency, sum(l.minutes), sum(l.amount_cents), count(*),
 		    sum(round(l.minutes * rr.rate_cents / 60.0))::bigint
-		FROM new_lines l JOIN invoices i ON i.id = l.invoice_id
-		JOIN vendor_roles r ON r.id = l.vendor_role_id
+		FROM new_lines l JOIN vendor_roles r ON r.id = l.vendor_role_id
 		LEFT JOIN reference_rates rr ON rr.tenant_id = l.tenant_id
-		    AND rr.role_code = r.role_code AND rr.currency = i.currency
+		    AND rr.role_code = r.role_code
+		    AND rr.currency = l.sd_currency
 		GROUP BY 1, 2, 3, 4, 6, 8, 9, 10
 		ON CONFLICT (business_id, hub_id, work_date, invoiced,
 		    cost_center_id, billing_account_id, vendor_id,

@@ -164,11 +164,12 @@
 	"(CASE WHEN " P "::text IS NULL THEN " TODAY("'UTC'") " - " DAYS \
 	" WHEN length(" P "::text) = 10 THEN " P "::date" \
 	" ELSE (" P "::timestamptz AT TIME ZONE 'UTC')::date END)"
-/* Sums of one spend group g and its share of the total (tot). */
-#define SPEND_AGG \
-	", sum(minutes) AS mi, sum(cents) FILTER (WHERE invoiced) AS inv," \
-	" sum(cents) FILTER (WHERE NOT invoiced) AS acc, sum(cents) AS ce" \
-	" FROM spend"
+/*
+ * One grouping of the spend breakdown, as g: the rows of "sets" whose
+ * GROUPING() bits are GS (7 by hub, 11 by cost center, 13 by vendor, 14
+ * by role code); SPEND_SUMS: its sums and its share of the total (tot).
+ */
+#define SPEND_SET(GS) "(SELECT * FROM sets WHERE gs = " GS ") g"
 #define SPEND_SUMS \
 	", 'minutes', g.mi, 'invoicedCents', coalesce(g.inv, 0)," \
 	" 'accruedCents', coalesce(g.acc, 0), 'totalCents', g.ce," \
@@ -1088,39 +1089,42 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND ($6::uuid IS NULL OR d.hub_id = $6::uuid)"
 	    " AND d.work_date BETWEEN " DATE_OF("$4", "29") " AND "
 	    DATE_OF("$5", "0") "),"
-	    " tot AS (SELECT coalesce(sum(cents), 0) AS cents FROM spend)"
+	    /* One pass: the four groupings and the total (gs 15). */
+	    " sets AS (SELECT hub_id, cost_center_id, vendor_id, role_code,"
+	    " min(role_name) AS role_name,"
+	    " GROUPING(hub_id, cost_center_id, vendor_id, role_code) AS gs,"
+	    " sum(minutes) AS mi, sum(cents) FILTER (WHERE invoiced) AS inv,"
+	    " sum(cents) FILTER (WHERE NOT invoiced) AS acc, sum(cents) AS ce"
+	    " FROM spend GROUP BY GROUPING SETS ((hub_id), (cost_center_id),"
+	    " (vendor_id), (role_code), ())),"
+	    " tot AS (SELECT coalesce(mi, 0) AS mi, coalesce(inv, 0) AS inv,"
+	    " coalesce(acc, 0) AS acc, coalesce(ce, 0) AS cents"
+	    " FROM sets WHERE gs = 15)"
 	    " SELECT CASE WHEN " HUB_FILTER_OK("$6")
 	    " THEN (SELECT json_build_object("
 	    " 'from', " DATE_OF("$4", "29") ", 'to', " DATE_OF("$5", "0") ","
 	    " 'currency', b.currency,"
-	    " 'totals', (SELECT json_build_object("
-	    "  'minutes', coalesce(sum(minutes), 0),"
-	    "  'invoicedCents',"
-	    "  coalesce(sum(cents) FILTER (WHERE invoiced), 0),"
-	    "  'accruedCents', coalesce(sum(cents) FILTER (WHERE NOT invoiced),"
-	    "  0), 'totalCents', coalesce(sum(cents), 0)) FROM spend),"
+	    " 'totals', json_build_object('minutes', tot.mi,"
+	    "  'invoicedCents', tot.inv, 'accruedCents', tot.acc,"
+	    "  'totalCents', tot.cents),"
 	    " 'byHub', (SELECT coalesce(json_agg(json_build_object("
 	    "  'hubId', g.hub_id, 'name', hb.name" SPEND_SUMS ")"
 	    "  ORDER BY g.ce DESC, hb.name, g.hub_id), '[]'::json)"
-	    "  FROM (SELECT hub_id" SPEND_AGG " GROUP BY hub_id) g"
-	    "  JOIN hubs hb ON hb.id = g.hub_id),"
+	    "  FROM " SPEND_SET("7") " JOIN hubs hb ON hb.id = g.hub_id),"
 	    " 'byCostCenter', (SELECT coalesce(json_agg(json_build_object("
 	    "  'costCenterId', g.cost_center_id, 'code', c.code,"
 	    "  'name', c.name" SPEND_SUMS ")"
 	    "  ORDER BY g.ce DESC, c.name NULLS LAST, g.cost_center_id),"
-	    "  '[]'::json) FROM (SELECT cost_center_id" SPEND_AGG
-	    "  GROUP BY cost_center_id) g"
+	    "  '[]'::json) FROM " SPEND_SET("11")
 	    "  LEFT JOIN cost_centers c ON c.id = g.cost_center_id),"
 	    " 'byVendor', (SELECT coalesce(json_agg(json_build_object("
 	    "  'vendorId', g.vendor_id, 'name', v.name" SPEND_SUMS ")"
 	    "  ORDER BY g.ce DESC, v.name, g.vendor_id), '[]'::json)"
-	    "  FROM (SELECT vendor_id" SPEND_AGG " GROUP BY vendor_id) g"
-	    "  JOIN vendors v ON v.id = g.vendor_id),"
+	    "  FROM " SPEND_SET("13") " JOIN vendors v ON v.id = g.vendor_id),"
 	    " 'byRole', (SELECT coalesce(json_agg(json_build_object("
 	    "  'roleCode', g.role_code, 'name', g.role_name" SPEND_SUMS ")"
 	    "  ORDER BY g.ce DESC, g.role_code), '[]'::json)"
-	    "  FROM (SELECT role_code, min(role_name) AS role_name" SPEND_AGG
-	    "  GROUP BY role_code) g))"
+	    "  FROM " SPEND_SET("14") "))"
 	    " FROM businesses b, me, tot WHERE b.id = $2::uuid) END::text",
 	[STMT_TENANT_BUSINESSES] =
 	    ADMIN ", page AS (SELECT b.*,"

@@ -30,10 +30,15 @@
 --    lines itself, since it depends on a request parameter (the default
 --    reference percentage).
 --    Statement triggers on time_entries, invoice_lines and
---    reference_rates keep it; a row whose count falls to zero is deleted.
+--    reference_rates keep it: each write adds its signed deltas (a row
+--    may go negative for a moment when one statement's triggers run in
+--    an order that removes before it adds) and deletes the rows left at
+--    zero.  An invoice line carries its invoice's currency
+--    (invoice_lines.sd_currency) so that a line deleted with its invoice
+--    can still be taken out.  sql/generate.sql runs with the triggers on.
 -- 3. krow_spend_days_diff() compares all of it with a computation from
---    scratch and returns what differs (nothing when all is well): the
---    tests call it after their writes.
+--    scratch and returns what differs (nothing when all is well):
+--    t/check_spend_days calls it after each write it makes.
 --
 -- Depends on 0003.
 

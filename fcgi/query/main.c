@@ -508,11 +508,11 @@ static const char *const stmts[STMT__MAX] = {
 	    ")::text",
 	[STMT_CLIENT_COST_CENTERS] =
 	    ME_VIS ", page AS (SELECT c.*, b.currency,"
-	    " (SELECT coalesce(sum(d.cents), 0) FROM spend_days d"
+	    " (SELECT coalesce(sum(d.cents), 0) FROM spend_months d"
 	    "  WHERE d.business_id = $2::uuid AND d.invoiced"
 	    "  AND d.cost_center_id = c.id"
 	    "  AND d.hub_id IN (SELECT id FROM vis)"
-	    "  AND d.work_date >="
+	    "  AND d.month >="
 	    "  date_trunc('month', " TODAY("'UTC'") ")::date)"
 	    "  AS billed_mtd"
 	    " FROM cost_centers c JOIN businesses b ON b.id = c.business_id,"
@@ -823,17 +823,18 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND i.status = 'pending' AND " INVOICE_VISIBLE
 	    " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM invoice_lines l"
 	    "  WHERE l.invoice_id = i.id AND l.hub_id = $4::uuid))),"
+	    /* Work dates from the month's first on: the month roll-up. */
 	    " billed AS (SELECT coalesce(sum(d.cents), 0) AS cents"
-	    " FROM spend_days d, mon WHERE d.tenant_id = $1::uuid"
+	    " FROM spend_months d, mon WHERE d.tenant_id = $1::uuid"
 	    " AND d.business_id = $2::uuid AND d.invoiced"
 	    " AND d.hub_id IN (SELECT id FROM vis)"
-	    " AND d.work_date >= mon.start"
+	    " AND d.month >= mon.start"
 	    " AND ($4::uuid IS NULL OR d.hub_id = $4::uuid)),"
 	    " accrued AS (SELECT coalesce(sum(d.cents), 0) AS cents"
-	    " FROM spend_days d, mon WHERE d.tenant_id = $1::uuid"
+	    " FROM spend_months d, mon WHERE d.tenant_id = $1::uuid"
 	    " AND d.business_id = $2::uuid AND NOT d.invoiced"
 	    " AND d.hub_id IN (SELECT id FROM vis)"
-	    " AND d.work_date >= mon.start"
+	    " AND d.month >= mon.start"
 	    " AND ($4::uuid IS NULL OR d.hub_id = $4::uuid))"
 	    " SELECT CASE WHEN " HUB_FILTER_OK("$4")
 	    " THEN json_build_object("

@@ -36,6 +36,8 @@
 --    zero.  An invoice line carries its invoice's currency
 --    (invoice_lines.sd_currency) so that a line deleted with its invoice
 --    can still be taken out.  sql/generate.sql runs with the triggers on.
+--    spend_months holds the same per month and cost center (the
+--    month-to-date reads), kept from the changes of spend_days.
 -- 3. krow_spend_days_diff() compares all of it with a computation from
 --    scratch and returns what differs (nothing when all is well):
 --    t/check_spend_days calls it after each write it makes.
@@ -329,6 +331,77 @@ CREATE TRIGGER invoice_lines_spend_delete AFTER DELETE ON invoice_lines
     REFERENCING OLD TABLE AS old_lines
     FOR EACH STATEMENT EXECUTE FUNCTION krow_spend_days_lines();
 
+-- spend_months: the same sums per month (the first of the month) and
+-- cost center only, for the month-to-date reads (the dashboard's month
+-- spend, cost centers): a few rows per hub.  Kept from the changes of
+-- spend_days (new rows added, old rows taken out).
+CREATE TABLE spend_months (
+	tenant_id	uuid NOT NULL REFERENCES tenants (id),
+	business_id	uuid NOT NULL,
+	invoiced	boolean NOT NULL,
+	hub_id		uuid NOT NULL,
+	month		date NOT NULL,
+	cost_center_id	uuid,
+	minutes		bigint NOT NULL,
+	cents		bigint NOT NULL,
+	entries		bigint NOT NULL
+);
+CREATE UNIQUE INDEX spend_months_key_idx ON spend_months (business_id,
+    invoiced, hub_id, month, cost_center_id) NULLS NOT DISTINCT;
+CREATE INDEX spend_months_zero_idx ON spend_months (business_id)
+    WHERE entries = 0;
+INSERT INTO spend_months
+SELECT tenant_id, business_id, invoiced, hub_id,
+    date_trunc('month', work_date)::date, cost_center_id, sum(minutes),
+    sum(cents), sum(entries)
+FROM spend_days GROUP BY 1, 2, 3, 4, 5, 6;
+
+CREATE FUNCTION krow_spend_months() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+	IF TG_OP IN ('INSERT', 'UPDATE') THEN
+		INSERT INTO spend_months AS m
+		SELECT d.tenant_id, d.business_id, d.invoiced, d.hub_id,
+		    date_trunc('month', d.work_date)::date, d.cost_center_id,
+		    sum(d.minutes), sum(d.cents), sum(d.entries)
+		FROM new_days d GROUP BY 1, 2, 3, 4, 5, 6
+		HAVING sum(d.entries) <> 0 OR sum(d.minutes) <> 0
+		    OR sum(d.cents) <> 0
+		ON CONFLICT (business_id, invoiced, hub_id, month,
+		    cost_center_id)
+		DO UPDATE SET minutes = m.minutes + excluded.minutes,
+		    cents = m.cents + excluded.cents,
+		    entries = m.entries + excluded.entries;
+	END IF;
+	IF TG_OP IN ('UPDATE', 'DELETE') THEN
+		INSERT INTO spend_months AS m
+		SELECT d.tenant_id, d.business_id, d.invoiced, d.hub_id,
+		    date_trunc('month', d.work_date)::date, d.cost_center_id,
+		    -sum(d.minutes), -sum(d.cents), -sum(d.entries)
+		FROM old_days d GROUP BY 1, 2, 3, 4, 5, 6
+		HAVING sum(d.entries) <> 0 OR sum(d.minutes) <> 0
+		    OR sum(d.cents) <> 0
+		ON CONFLICT (business_id, invoiced, hub_id, month,
+		    cost_center_id)
+		DO UPDATE SET minutes = m.minutes + excluded.minutes,
+		    cents = m.cents + excluded.cents,
+		    entries = m.entries + excluded.entries;
+	END IF;
+	DELETE FROM spend_months WHERE entries = 0;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER spend_days_months_insert AFTER INSERT ON spend_days
+    REFERENCING NEW TABLE AS new_days
+    FOR EACH STATEMENT EXECUTE FUNCTION krow_spend_months();
+CREATE TRIGGER spend_days_months_update AFTER UPDATE ON spend_days
+    REFERENCING OLD TABLE AS old_days NEW TABLE AS new_days
+    FOR EACH STATEMENT EXECUTE FUNCTION krow_spend_months();
+CREATE TRIGGER spend_days_months_delete AFTER DELETE ON spend_days
+    REFERENCING OLD TABLE AS old_days
+    FOR EACH STATEMENT EXECUTE FUNCTION krow_spend_months();
+
 -- A reference rate written: the savings references of the tenant's
 -- invoiced rows, again.  (No command writes reference rates today.)
 CREATE FUNCTION krow_spend_days_refs() RETURNS trigger
@@ -460,4 +533,22 @@ CREATE FUNCTION krow_spend_days_diff() RETURNS TABLE (what text,
 	WHERE row(s.tenant_id, s.minutes, s.cents, s.entries, s.ref_cents)
 	    IS DISTINCT FROM
 	    row(c.tenant_id, c.minutes, c.cents, c.entries, c.ref_cents)
+	UNION ALL
+	SELECT 'spend_months', row(coalesce(s.business_id, c.business_id),
+	    coalesce(s.invoiced, c.invoiced), coalesce(s.hub_id, c.hub_id),
+	    coalesce(s.month, c.month),
+	    coalesce(s.cost_center_id, c.cost_center_id))::text,
+	    row(s.tenant_id, s.minutes, s.cents, s.entries)::text,
+	    row(c.tenant_id, c.minutes, c.cents, c.entries)::text
+	FROM spend_months s FULL JOIN (SELECT tenant_id, business_id,
+	    invoiced, hub_id, date_trunc('month', work_date)::date AS month,
+	    cost_center_id, sum(minutes)::bigint AS minutes,
+	    sum(cents)::bigint AS cents, sum(entries)::bigint AS entries
+	    FROM krow_spend_days_compute() GROUP BY 1, 2, 3, 4, 5, 6) c
+	ON s.business_id = c.business_id AND s.invoiced = c.invoiced
+	    AND s.hub_id = c.hub_id AND s.month = c.month
+	    AND coalesce(s.cost_center_id, '00000000-0000-0000-0000-000000000000')
+	    = coalesce(c.cost_center_id, '00000000-0000-0000-0000-000000000000')
+	WHERE row(s.tenant_id, s.minutes, s.cents, s.entries)
+	    IS DISTINCT FROM row(c.tenant_id, c.minutes, c.cents, c.entries)
 $$;

@@ -302,7 +302,8 @@ BEGIN
 		INSERT INTO spend_days AS s
 		SELECT l.tenant_id, l.business_id, l.hub_id, l.work_date, true,
 		    l.cost_center_id, NULL, l.vendor_id, l.vendor_role_id,
-		    l.sd_currency, sum(l.minutes), sum(l.amount_cents), count(*),
+		    l.sd_currency, sum(l.minutes), sum(l.amount_cents),
+		    count(*),
 		    sum(round(l.minutes * rr.rate_cents / 60.0))::bigint
 		FROM new_lines l JOIN vendor_roles r ON r.id = l.vendor_role_id
 		LEFT JOIN reference_rates rr ON rr.tenant_id = l.tenant_id
@@ -521,8 +522,10 @@ CREATE FUNCTION krow_spend_days_diff() RETURNS TABLE (what text,
 	ON s.business_id = c.business_id AND s.hub_id = c.hub_id
 	    AND s.work_date = c.work_date AND s.invoiced = c.invoiced
 	    -- (a FULL JOIN needs equalities: NULL as the nil uuid)
-	    AND coalesce(s.cost_center_id, '00000000-0000-0000-0000-000000000000')
-	    = coalesce(c.cost_center_id, '00000000-0000-0000-0000-000000000000')
+	    AND coalesce(s.cost_center_id,
+	    '00000000-0000-0000-0000-000000000000') =
+	    coalesce(c.cost_center_id,
+	    '00000000-0000-0000-0000-000000000000')
 	    AND coalesce(s.billing_account_id,
 	    '00000000-0000-0000-0000-000000000000') =
 	    coalesce(c.billing_account_id,
@@ -547,8 +550,10 @@ CREATE FUNCTION krow_spend_days_diff() RETURNS TABLE (what text,
 	    FROM krow_spend_days_compute() GROUP BY 1, 2, 3, 4, 5, 6) c
 	ON s.business_id = c.business_id AND s.invoiced = c.invoiced
 	    AND s.hub_id = c.hub_id AND s.month = c.month
-	    AND coalesce(s.cost_center_id, '00000000-0000-0000-0000-000000000000')
-	    = coalesce(c.cost_center_id, '00000000-0000-0000-0000-000000000000')
+	    AND coalesce(s.cost_center_id,
+	    '00000000-0000-0000-0000-000000000000') =
+	    coalesce(c.cost_center_id,
+	    '00000000-0000-0000-0000-000000000000')
 	WHERE row(s.tenant_id, s.minutes, s.cents, s.entries)
 	    IS DISTINCT FROM row(c.tenant_id, c.minutes, c.cents, c.entries)
 $$;

@@ -163,11 +163,12 @@
 	"(CASE WHEN " P "::text IS NULL THEN " TODAY("'UTC'") " - " DAYS \
 	" WHEN length(" P "::text) = 10 THEN " P "::date" \
 	" ELSE (" P "::timestamptz AT TIME ZONE 'UTC')::date END)"
-/* Sums of one spend group g and its share of the total (tot). */
-#define SPEND_AGG \
-	", sum(minutes) AS mi, sum(cents) FILTER (WHERE invoiced) AS inv," \
-	" sum(cents) FILTER (WHERE NOT invoiced) AS acc, sum(cents) AS ce" \
-	" FROM spend"
+/*
+ * One grouping of the spend breakdown, as g: the rows of "sets" whose
+ * GROUPING() bits are GS (7 by hub, 11 by cost center, 13 by vendor, 14
+ * by role code); SPEND_SUMS: its sums and its share of the total (tot).
+ */
+#define SPEND_SET(GS) "(SELECT * FROM sets WHERE gs = " GS ") g"
 #define SPEND_SUMS \
 	", 'minutes', g.mi, 'invoicedCents', coalesce(g.inv, 0)," \
 	" 'accruedCents', coalesce(g.acc, 0), 'totalCents', g.ce," \
@@ -397,23 +398,19 @@
  * WORK (after SQLR_ME_STAFF): "work", the caller's finished time entries
  * (closed or approved) valued at the position's pay rate: wd the work
  * date in the hub's zone, mi minutes, cents earned, paid whether a staff
- * payment covers it.
+ * payment covers it.  The work date, currency and cents are stored on
+ * the entry (0013: sd_work_date, sd_currency, pay_cents, kept by a
+ * trigger), so no join back to the shift and position is needed.
  */
 #define WORK \
-	", work AS (SELECT te.id, te.assignment_id," \
-	" (te.clock_in_at AT TIME ZONE h.time_zone)::date AS wd," \
-	" te.worked_minutes AS mi, sp.currency," \
-	" round(te.worked_minutes * sp.pay_rate_cents / 60.0)::bigint" \
-	" AS cents," \
+	", work AS (SELECT te.id, te.assignment_id, te.sd_work_date AS wd," \
+	" te.worked_minutes AS mi, te.sd_currency AS currency," \
+	" te.pay_cents AS cents," \
 	" EXISTS (SELECT 1 FROM staff_payment_lines l" \
 	" WHERE l.time_entry_id = te.id) AS paid" \
 	" FROM me JOIN time_entries te ON te.staff_id = me.id" \
 	" AND te.tenant_id = $1::uuid AND te.status IN ('closed', 'approved')" \
-	" AND te.worked_minutes IS NOT NULL" \
-	" JOIN assignments a ON a.id = te.assignment_id" \
-	" JOIN shift_positions sp ON sp.id = a.position_id" \
-	" JOIN shifts s ON s.id = te.shift_id AND s.tenant_id = te.tenant_id" \
-	" JOIN hubs h ON h.id = s.hub_id AND h.tenant_id = s.tenant_id)"
+	" AND te.worked_minutes IS NOT NULL)"
 /* The pay period: the ISO week (Monday..Sunday) of today (UTC). */
 #define WEEK0 "date_trunc('week', " TODAY("'UTC'") ")::date"
 /* Earnings of work in [LO, HI] (dates). */
@@ -510,10 +507,11 @@ static const char *const stmts[STMT__MAX] = {
 	    ")::text",
 	[STMT_CLIENT_COST_CENTERS] =
 	    ME_VIS ", page AS (SELECT c.*, b.currency,"
-	    " (SELECT coalesce(sum(l.amount_cents), 0) FROM invoice_lines l"
-	    "  WHERE l.cost_center_id = c.id"
-	    "  AND l.hub_id IN (SELECT id FROM vis)"
-	    "  AND l.work_date >="
+	    " (SELECT coalesce(sum(d.cents), 0) FROM spend_months d"
+	    "  WHERE d.business_id = $2::uuid AND d.invoiced"
+	    "  AND d.cost_center_id = c.id"
+	    "  AND d.hub_id IN (SELECT id FROM vis)"
+	    "  AND d.month >="
 	    "  date_trunc('month', " TODAY("'UTC'") ")::date)"
 	    "  AS billed_mtd"
 	    " FROM cost_centers c JOIN businesses b ON b.id = c.business_id,"
@@ -823,24 +821,19 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND i.status = 'pending' AND " INVOICE_VISIBLE
 	    " AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM invoice_lines l"
 	    "  WHERE l.invoice_id = i.id AND l.hub_id = $4::uuid))),"
-	    " billed AS (SELECT coalesce(sum(l.amount_cents), 0) AS cents"
-	    " FROM invoice_lines l, mon WHERE l.tenant_id = $1::uuid"
-	    " AND l.business_id = $2::uuid AND l.work_date >= mon.start"
-	    " AND l.hub_id IN (SELECT id FROM vis)"
-	    " AND ($4::uuid IS NULL OR l.hub_id = $4::uuid)),"
-	    " accrued AS (SELECT coalesce(sum(round(te.worked_minutes *"
-	    " sp.bill_rate_cents / 60.0)), 0) AS cents"
-	    " FROM time_entries te JOIN shifts s ON s.id = te.shift_id"
-	    " JOIN vis h ON h.id = s.hub_id"
-	    " JOIN assignments a ON a.id = te.assignment_id"
-	    " JOIN shift_positions sp ON sp.id = a.position_id, mon"
-	    " WHERE te.tenant_id = $1::uuid AND te.business_id = $2::uuid"
-	    " AND te.status IN ('closed', 'approved')"
-	    " AND (te.clock_in_at AT TIME ZONE h.time_zone)::date >= mon.start"
-	    " AND te.clock_in_at >= (mon.start - 1)::timestamp"
-	    "  AT TIME ZONE 'UTC'"
-	    " AND ($4::uuid IS NULL OR s.hub_id = $4::uuid)"
-	    " AND te.status <> 'voided' AND NOT te.invoiced)"
+	    /* Work dates from the month's first on: the month roll-up. */
+	    " billed AS (SELECT coalesce(sum(d.cents), 0) AS cents"
+	    " FROM spend_months d, mon WHERE d.tenant_id = $1::uuid"
+	    " AND d.business_id = $2::uuid AND d.invoiced"
+	    " AND d.hub_id IN (SELECT id FROM vis)"
+	    " AND d.month >= mon.start"
+	    " AND ($4::uuid IS NULL OR d.hub_id = $4::uuid)),"
+	    " accrued AS (SELECT coalesce(sum(d.cents), 0) AS cents"
+	    " FROM spend_months d, mon WHERE d.tenant_id = $1::uuid"
+	    " AND d.business_id = $2::uuid AND NOT d.invoiced"
+	    " AND d.hub_id IN (SELECT id FROM vis)"
+	    " AND d.month >= mon.start"
+	    " AND ($4::uuid IS NULL OR d.hub_id = $4::uuid))"
 	    " SELECT CASE WHEN " HUB_FILTER_OK("$4")
 	    " THEN json_build_object("
 	    " 'today', (SELECT json_build_object('shifts', count(*),"
@@ -956,44 +949,58 @@ static const char *const stmts[STMT__MAX] = {
 	    "  'biweekly' THEN 14 ELSE 7 END)::integer *"
 	    "  CASE acct.billing_cycle WHEN 'biweekly' THEN 14 ELSE 7 END)"
 	    "  END AS start) p0),"
-	    " work AS (SELECT te.id, te.status, s.hub_id, h.name AS hub_name,"
-	    " sp.vendor_id, v.name AS vendor_name,"
+	    " dflt AS (SELECT d.id FROM billing_accounts d"
+	    " WHERE d.business_id = $2::uuid AND d.is_default),"
+	    /* Finished work not invoiced: the roll-up (n entries a row). */
+	    " done AS (SELECT d.hub_id, d.vendor_id, d.work_date AS day,"
+	    " d.minutes, d.cents, d.entries AS n,"
+	    " CASE WHEN d.work_date < per.start THEN 'carriedOver'"
+	    "  ELSE 'accrued' END AS part"
+	    " FROM spend_days d, acct, per"
+	    " WHERE d.tenant_id = $1::uuid AND d.business_id = $2::uuid"
+	    " AND NOT d.invoiced AND d.hub_id IN (SELECT id FROM vis)"
+	    " AND coalesce(d.billing_account_id, (SELECT id FROM dflt))"
+	    "  = acct.id"
+	    " AND d.work_date <= per.fin),"
+	    /* Open entries, live (few). */
+	    " open AS (SELECT s.hub_id, sp.vendor_id,"
 	    " (te.clock_in_at AT TIME ZONE h.time_zone)::date AS day,"
 	    " m.minutes, round(m.minutes * sp.bill_rate_cents / 60.0) AS cents,"
-	    " CASE WHEN te.status = 'open' THEN 'inProgress'"
-	    "  WHEN (te.clock_in_at AT TIME ZONE h.time_zone)::date < per.start"
-	    "  THEN 'carriedOver' ELSE 'accrued' END AS part"
+	    " 1 AS n, 'inProgress' AS part"
 	    " FROM time_entries te JOIN shifts s ON s.id = te.shift_id"
 	    " JOIN vis h ON h.id = s.hub_id"
 	    " JOIN orders o ON o.id = s.order_id"
 	    " JOIN assignments a ON a.id = te.assignment_id"
 	    " JOIN shift_positions sp ON sp.id = a.position_id"
-	    " JOIN vendors v ON v.id = sp.vendor_id"
-	    " CROSS JOIN LATERAL (SELECT CASE WHEN te.status = 'open' THEN"
-	    "  greatest(0, floor(extract(epoch FROM now() - te.clock_in_at)"
-	    "  / 60))::integer ELSE te.worked_minutes END AS minutes) m,"
+	    " CROSS JOIN LATERAL (SELECT greatest(0, floor(extract(epoch"
+	    "  FROM now() - te.clock_in_at) / 60))::integer AS minutes) m,"
 	    " acct, per"
 	    " WHERE te.tenant_id = $1::uuid AND te.business_id = $2::uuid"
-	    " AND te.status IN ('open', 'closed', 'approved')"
-	    " AND coalesce(o.billing_account_id, (SELECT d.id FROM"
-	    "  billing_accounts d WHERE d.business_id = $2::uuid"
-	    "  AND d.is_default)) = acct.id"
-	    " AND (te.clock_in_at AT TIME ZONE h.time_zone)::date <= per.fin"
-	    " AND te.status <> 'voided' AND NOT te.invoiced)"
+	    " AND te.status = 'open' AND NOT te.invoiced"
+	    " AND coalesce(o.billing_account_id, (SELECT id FROM dflt))"
+	    "  = acct.id"
+	    " AND (te.clock_in_at AT TIME ZONE h.time_zone)::date <= per.fin),"
+	    " work AS (SELECT w.*, h.name AS hub_name, v.name AS vendor_name"
+	    " FROM (SELECT * FROM done UNION ALL SELECT * FROM open) w"
+	    " JOIN hubs h ON h.id = w.hub_id"
+	    " JOIN vendors v ON v.id = w.vendor_id)"
 	    " SELECT (SELECT json_build_object("
 	    " 'billingAccount', json_build_object('billingAccountId', acct.id,"
 	    "  'name', acct.name, 'billingCycle', acct.billing_cycle),"
 	    " 'periodStart', per.start, 'periodEnd', per.fin,"
 	    " 'currency', acct.currency,"
-	    " 'accrued', (SELECT json_build_object('timeEntries', count(*),"
+	    " 'accrued', (SELECT json_build_object('timeEntries',"
+	    "  coalesce(sum(n), 0),"
 	    "  'minutes', coalesce(sum(minutes), 0),"
 	    "  'amountCents', coalesce(sum(cents), 0)) FROM work"
 	    "  WHERE part = 'accrued'),"
-	    " 'inProgress', (SELECT json_build_object('timeEntries', count(*),"
+	    " 'inProgress', (SELECT json_build_object('timeEntries',"
+	    "  coalesce(sum(n), 0),"
 	    "  'minutes', coalesce(sum(minutes), 0),"
 	    "  'amountCents', coalesce(sum(cents), 0)) FROM work"
 	    "  WHERE part = 'inProgress'),"
-	    " 'carriedOver', (SELECT json_build_object('timeEntries', count(*),"
+	    " 'carriedOver', (SELECT json_build_object('timeEntries',"
+	    "  coalesce(sum(n), 0),"
 	    "  'minutes', coalesce(sum(minutes), 0),"
 	    "  'amountCents', coalesce(sum(cents), 0)) FROM work"
 	    "  WHERE part = 'carriedOver'),"
@@ -1015,20 +1022,34 @@ static const char *const stmts[STMT__MAX] = {
 	    "  GROUP BY day) g))"
 	    " FROM acct, per)::text",
 	[STMT_CLIENT_SAVINGS] =
-	    ME_VIS ", lines AS (SELECT l.minutes, l.amount_cents,"
-	    " l.rate_cents, l.vendor_id, v.name AS vendor_name, r.role_code,"
-	    " rr.rate_cents AS ref_rate, i.currency,"
-	    " round(l.minutes * coalesce(rr.rate_cents, round(l.rate_cents *"
-	    "  (100 + $6::integer) / 100.0)) / 60.0) AS ref_cents"
-	    " FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id"
-	    " JOIN vendor_roles r ON r.id = l.vendor_role_id"
-	    " JOIN vendors v ON v.id = l.vendor_id"
-	    " LEFT JOIN reference_rates rr ON rr.tenant_id = l.tenant_id"
-	    " AND rr.role_code = r.role_code AND rr.currency = i.currency"
-	    " WHERE l.tenant_id = $1::uuid AND l.business_id = $2::uuid"
-	    " AND l.hub_id IN (SELECT id FROM vis)"
-	    " AND l.work_date BETWEEN " DATE_OF("$4", "29") " AND "
-	    DATE_OF("$5", "0") ")"
+	    /*
+	     * The invoiced roll-up; ref_cents is NULL where the role code
+	     * has no reference rate: then the reference of those lines is
+	     * computed line by line from the default percentage ($6).
+	     */
+	    ME_VIS ", sums AS (SELECT d.vendor_id, d.vendor_role_id,"
+	    " d.currency, sum(d.minutes) AS minutes, sum(d.cents) AS cents,"
+	    " sum(coalesce(d.ref_cents, (SELECT sum(round(l.minutes *"
+	    "  round(l.rate_cents * (100 + $6::integer) / 100.0) / 60.0))"
+	    "  FROM invoice_lines l WHERE l.business_id = d.business_id"
+	    "  AND l.work_date = d.work_date AND l.hub_id = d.hub_id"
+	    "  AND l.vendor_id = d.vendor_id"
+	    "  AND l.vendor_role_id = d.vendor_role_id"
+	    "  AND l.cost_center_id IS NOT DISTINCT FROM d.cost_center_id"
+	    "  AND l.sd_currency = d.currency))) AS ref_cents"
+	    " FROM spend_days d"
+	    " WHERE d.tenant_id = $1::uuid AND d.business_id = $2::uuid"
+	    " AND d.invoiced AND d.hub_id IN (SELECT id FROM vis)"
+	    " AND d.work_date BETWEEN " DATE_OF("$4", "29") " AND "
+	    DATE_OF("$5", "0")
+	    " GROUP BY d.vendor_id, d.vendor_role_id, d.currency),"
+	    " lines AS (SELECT g.minutes, g.cents AS amount_cents, g.vendor_id,"
+	    " v.name AS vendor_name, r.role_code, rr.rate_cents AS ref_rate,"
+	    " g.ref_cents"
+	    " FROM sums g JOIN vendor_roles r ON r.id = g.vendor_role_id"
+	    " JOIN vendors v ON v.id = g.vendor_id"
+	    " LEFT JOIN reference_rates rr ON rr.tenant_id = $1::uuid"
+	    " AND rr.role_code = r.role_code AND rr.currency = g.currency)"
 	    " SELECT (SELECT json_build_object("
 	    " 'from', " DATE_OF("$4", "29") ", 'to', " DATE_OF("$5", "0") ","
 	    " 'currency', b.currency, 'defaultReferencePct', $6::integer,"
@@ -1056,65 +1077,53 @@ static const char *const stmts[STMT__MAX] = {
 	    " WHERE b.id = $2::uuid)::text",
 	[STMT_CLIENT_SPEND] =
 	    ME_VIS ", spend AS ("
-	    " SELECT l.hub_id, l.cost_center_id, l.vendor_id, r.role_code,"
-	    " r.name AS role_name, l.minutes, l.amount_cents AS cents,"
-	    " true AS invoiced"
-	    " FROM invoice_lines l"
-	    " JOIN vendor_roles r ON r.id = l.vendor_role_id"
-	    " WHERE l.tenant_id = $1::uuid AND l.business_id = $2::uuid"
-	    " AND l.hub_id IN (SELECT id FROM vis)"
-	    " AND ($6::uuid IS NULL OR l.hub_id = $6::uuid)"
-	    " AND l.work_date BETWEEN " DATE_OF("$4", "29") " AND "
-	    DATE_OF("$5", "0")
-	    " UNION ALL"
-	    " SELECT s.hub_id, o.cost_center_id, sp.vendor_id, r.role_code,"
-	    " r.name, te.worked_minutes,"
-	    " round(te.worked_minutes * sp.bill_rate_cents / 60.0), false"
-	    " FROM time_entries te JOIN shifts s ON s.id = te.shift_id"
-	    " JOIN vis h ON h.id = s.hub_id"
-	    " JOIN orders o ON o.id = s.order_id"
-	    " JOIN assignments a ON a.id = te.assignment_id"
-	    " JOIN shift_positions sp ON sp.id = a.position_id"
-	    " JOIN vendor_roles r ON r.id = sp.vendor_role_id"
-	    " WHERE te.tenant_id = $1::uuid AND te.business_id = $2::uuid"
-	    " AND te.status IN ('closed', 'approved')"
-	    " AND ($6::uuid IS NULL OR s.hub_id = $6::uuid)"
-	    " AND (te.clock_in_at AT TIME ZONE h.time_zone)::date BETWEEN "
-	    DATE_OF("$4", "29") " AND " DATE_OF("$5", "0")
-	    " AND te.status <> 'voided' AND NOT te.invoiced),"
-	    " tot AS (SELECT coalesce(sum(cents), 0) AS cents FROM spend)"
+	    " SELECT d.hub_id, d.cost_center_id, d.vendor_id, r.role_code,"
+	    " r.name AS role_name, d.minutes, d.cents, d.invoiced"
+	    " FROM spend_days d"
+	    " JOIN vendor_roles r ON r.id = d.vendor_role_id"
+	    /* (both values named: the key index goes on to hub and date) */
+	    " WHERE d.tenant_id = $1::uuid AND d.business_id = $2::uuid"
+	    " AND d.invoiced IN (false, true)"
+	    " AND d.hub_id IN (SELECT id FROM vis)"
+	    " AND ($6::uuid IS NULL OR d.hub_id = $6::uuid)"
+	    " AND d.work_date BETWEEN " DATE_OF("$4", "29") " AND "
+	    DATE_OF("$5", "0") "),"
+	    /* One pass: the four groupings and the total (gs 15). */
+	    " sets AS (SELECT hub_id, cost_center_id, vendor_id, role_code,"
+	    " min(role_name) AS role_name,"
+	    " GROUPING(hub_id, cost_center_id, vendor_id, role_code) AS gs,"
+	    " sum(minutes) AS mi, sum(cents) FILTER (WHERE invoiced) AS inv,"
+	    " sum(cents) FILTER (WHERE NOT invoiced) AS acc, sum(cents) AS ce"
+	    " FROM spend GROUP BY GROUPING SETS ((hub_id), (cost_center_id),"
+	    " (vendor_id), (role_code), ())),"
+	    " tot AS (SELECT coalesce(mi, 0) AS mi, coalesce(inv, 0) AS inv,"
+	    " coalesce(acc, 0) AS acc, coalesce(ce, 0) AS cents"
+	    " FROM sets WHERE gs = 15)"
 	    " SELECT CASE WHEN " HUB_FILTER_OK("$6")
 	    " THEN (SELECT json_build_object("
 	    " 'from', " DATE_OF("$4", "29") ", 'to', " DATE_OF("$5", "0") ","
 	    " 'currency', b.currency,"
-	    " 'totals', (SELECT json_build_object("
-	    "  'minutes', coalesce(sum(minutes), 0),"
-	    "  'invoicedCents',"
-	    "  coalesce(sum(cents) FILTER (WHERE invoiced), 0),"
-	    "  'accruedCents', coalesce(sum(cents) FILTER (WHERE NOT invoiced),"
-	    "  0), 'totalCents', coalesce(sum(cents), 0)) FROM spend),"
+	    " 'totals', json_build_object('minutes', tot.mi,"
+	    "  'invoicedCents', tot.inv, 'accruedCents', tot.acc,"
+	    "  'totalCents', tot.cents),"
 	    " 'byHub', (SELECT coalesce(json_agg(json_build_object("
 	    "  'hubId', g.hub_id, 'name', hb.name" SPEND_SUMS ")"
 	    "  ORDER BY g.ce DESC, hb.name, g.hub_id), '[]'::json)"
-	    "  FROM (SELECT hub_id" SPEND_AGG " GROUP BY hub_id) g"
-	    "  JOIN hubs hb ON hb.id = g.hub_id),"
+	    "  FROM " SPEND_SET("7") " JOIN hubs hb ON hb.id = g.hub_id),"
 	    " 'byCostCenter', (SELECT coalesce(json_agg(json_build_object("
 	    "  'costCenterId', g.cost_center_id, 'code', c.code,"
 	    "  'name', c.name" SPEND_SUMS ")"
 	    "  ORDER BY g.ce DESC, c.name NULLS LAST, g.cost_center_id),"
-	    "  '[]'::json) FROM (SELECT cost_center_id" SPEND_AGG
-	    "  GROUP BY cost_center_id) g"
+	    "  '[]'::json) FROM " SPEND_SET("11")
 	    "  LEFT JOIN cost_centers c ON c.id = g.cost_center_id),"
 	    " 'byVendor', (SELECT coalesce(json_agg(json_build_object("
 	    "  'vendorId', g.vendor_id, 'name', v.name" SPEND_SUMS ")"
 	    "  ORDER BY g.ce DESC, v.name, g.vendor_id), '[]'::json)"
-	    "  FROM (SELECT vendor_id" SPEND_AGG " GROUP BY vendor_id) g"
-	    "  JOIN vendors v ON v.id = g.vendor_id),"
+	    "  FROM " SPEND_SET("13") " JOIN vendors v ON v.id = g.vendor_id),"
 	    " 'byRole', (SELECT coalesce(json_agg(json_build_object("
 	    "  'roleCode', g.role_code, 'name', g.role_name" SPEND_SUMS ")"
 	    "  ORDER BY g.ce DESC, g.role_code), '[]'::json)"
-	    "  FROM (SELECT role_code, min(role_name) AS role_name" SPEND_AGG
-	    "  GROUP BY role_code) g))"
+	    "  FROM " SPEND_SET("14") "))"
 	    " FROM businesses b, me, tot WHERE b.id = $2::uuid) END::text",
 	[STMT_TENANT_BUSINESSES] =
 	    ADMIN ", page AS (SELECT b.*,"

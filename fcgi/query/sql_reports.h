@@ -100,19 +100,21 @@
 	" AND (te.clock_in_at AT TIME ZONE h.time_zone)::date" \
 	" BETWEEN $4::date AND $5::date" RPT_COARSE("te.clock_in_at") ")"
 
-/* "spend" (after RPT_WORK): invoiced lines and accrued work. */
+/*
+ * "spend": invoiced lines and accrued work (finished, not invoiced) of
+ * the range at the visible hubs, from the day roll-up (spend_days,
+ * migration 0013: one row per day, hub, cost center, vendor and role).
+ */
 #define RPT_SPEND \
-	", spend AS (SELECT l.work_date AS wd, l.hub_id, l.cost_center_id," \
-	" l.vendor_id, r.role_code, r.name AS role_name, l.minutes AS mi," \
-	" l.amount_cents AS cents, true AS invoiced" \
-	" FROM invoice_lines l JOIN vendor_roles r ON r.id = l.vendor_role_id" \
-	" WHERE l.tenant_id = $1::uuid AND l.business_id = $2::uuid" \
-	" AND l.hub_id IN (SELECT id FROM vis)" \
-	" AND ($6::uuid IS NULL OR l.hub_id = $6::uuid)" \
-	" AND l.work_date BETWEEN $4::date AND $5::date" \
-	" UNION ALL SELECT wd, hub_id, cost_center_id, vendor_id, role_code," \
-	" role_name, mi, round(mi * bill_rate_cents / 60.0)::bigint, false" \
-	" FROM work WHERE NOT invoiced)"
+	", spend AS (SELECT d.work_date AS wd, d.hub_id, d.cost_center_id," \
+	" d.vendor_id, r.role_code, r.name AS role_name, d.minutes AS mi," \
+	" d.cents, d.invoiced" \
+	" FROM spend_days d JOIN vendor_roles r ON r.id = d.vendor_role_id" \
+	" WHERE d.tenant_id = $1::uuid AND d.business_id = $2::uuid" \
+	" AND d.invoiced IN (false, true)" \
+	" AND d.hub_id IN (SELECT id FROM vis)" \
+	" AND ($6::uuid IS NULL OR d.hub_id = $6::uuid)" \
+	" AND d.work_date BETWEEN $4::date AND $5::date)"
 
 /* The members every report starts with. */
 #define RPT_HEAD \
@@ -163,7 +165,7 @@
 	    "  FROM spend) w" \
 	    " WHERE b.id = $2::uuid) END::text", \
 	[STMT_REPORT_SPEND] = /* $7 groupBy, $8 period (NULL: none) */ \
-	    ME_VIS RPT_WORK RPT_SPEND \
+	    ME_VIS RPT_SPEND \
 	    ", g AS (SELECT CASE $8::text WHEN 'day' THEN wd" \
 	    "  WHEN 'week' THEN date_trunc('week', wd)::date" \
 	    "  WHEN 'month' THEN date_trunc('month', wd)::date END AS period," \

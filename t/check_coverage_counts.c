@@ -45,7 +45,7 @@
 #define W2		ID("fc00000a0002")
 #define U_W1		ID("fc00000c0001")
 #define U_W2		ID("fc00000c0002")
-#define ORD_NOW		ID("fc0000000001")	/* starts in 10 minutes */
+#define ORD_NOW		ID("fc0000000001")	/* starts in 10 min */
 #define SH_NOW		ID("fc0000001001")
 #define P_NOW		ID("fc0000010001")
 #define A_NOW		ID("fc0000020001")

@@ -30,14 +30,21 @@
 
 /*
  * SQLR_AVAIL: "az", the caller's availability zone (that of its first
- * weekly row; UTC without one) and whether it has a weekly pattern.
+ * weekly row; UTC without one) and whether it has a weekly pattern; and
+ * "sqlr_busy", the spans of the caller's live assignments (on shifts not
+ * cancelled), read once for the overlap test of SQLR_OPENPOS_FROM.
  */
 #define SQLR_AVAIL \
 	", az AS (SELECT coalesce((SELECT w.time_zone FROM staff_availability" \
 	" w, me WHERE w.staff_id = me.id ORDER BY w.day_of_week," \
 	" w.start_time LIMIT 1), 'UTC') AS tz," \
 	" EXISTS (SELECT 1 FROM staff_availability w, me" \
-	" WHERE w.staff_id = me.id) AS has)"
+	" WHERE w.staff_id = me.id) AS has)" \
+	", sqlr_busy AS MATERIALIZED (SELECT s2.starts_at, s2.ends_at" \
+	" FROM me JOIN assignments a ON a.staff_id = me.id" \
+	" JOIN shifts s2 ON s2.id = a.shift_id WHERE a.status IN" \
+	" ('applied', 'assigned', 'confirmed', 'checked_in', 'checked_out')" \
+	" AND s2.status <> 'cancelled')"
 
 /*
  * Whether the caller (me, az) is available from S to E.  The rules, in
@@ -76,13 +83,18 @@
  * where it has no assignment (in any state), not overlapping a live
  * assignment of its own, within its availability; an inactive worker
  * gets none.  Rows: sp (position), s (shift), o (order), h (hub),
- * b (business), r (role), f.filled.  A program writes
+ * b (business), r (role), f.filled (the position's stored filled_count,
+ * kept by the writes in their transaction: 0012_coverage_counts; with
+ * sp.shift_starts_at, the copy of s.starts_at, they select the
+ * future positions of the worker's roles that have a free slot through
+ * shift_positions_open_start_idx).  A program writes
  *   ", openpos AS (SELECT <its columns>" SQLR_OPENPOS_FROM ")"
  */
 #define SQLR_OPENPOS_FROM \
 	" FROM me CROSS JOIN az" \
 	" JOIN shift_positions sp ON sp.vendor_id = me.vendor_id" \
 	" AND sp.tenant_id = $1::uuid AND sp.status = 'open'" \
+	" AND sp.filled_count < sp.headcount AND sp.shift_starts_at > now()" \
 	" JOIN staff_roles x ON x.staff_id = me.id" \
 	" AND x.vendor_role_id = sp.vendor_role_id" \
 	" JOIN vendor_roles r ON r.id = sp.vendor_role_id" \
@@ -94,18 +106,14 @@
 	" AND b.tenant_id = s.tenant_id" \
 	" JOIN business_vendors bv ON bv.business_id = s.business_id" \
 	" AND bv.vendor_id = me.vendor_id AND bv.status = 'approved'" \
-	" CROSS JOIN LATERAL (SELECT count(*) AS filled FROM assignments a" \
-	" WHERE a.position_id = sp.id AND a.status IN " SQLR_FILLED ") f" \
+	" CROSS JOIN LATERAL (SELECT sp.filled_count AS filled) f" \
 	" WHERE me.staff_status = 'active' AND s.status = 'open'" \
 	" AND o.status = 'open' AND s.starts_at > now()" \
 	" AND f.filled < sp.headcount" \
 	" AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.shift_id = s.id" \
 	" AND a.staff_id = me.id)" \
-	" AND NOT EXISTS (SELECT 1 FROM assignments a JOIN shifts s2" \
-	" ON s2.id = a.shift_id WHERE a.staff_id = me.id AND a.status IN" \
-	" ('applied', 'assigned', 'confirmed', 'checked_in', 'checked_out')" \
-	" AND s2.status <> 'cancelled' AND s2.starts_at < s.ends_at" \
-	" AND s2.ends_at > s.starts_at)" \
+	" AND NOT EXISTS (SELECT 1 FROM sqlr_busy y" \
+	" WHERE y.starts_at < s.ends_at AND y.ends_at > s.starts_at)" \
 	" AND " SQLR_AVAILABLE("s.starts_at", "s.ends_at")
 
 #endif

@@ -72,15 +72,14 @@
 /* Filled over needed, 4 decimals; null when nothing is needed. */
 #define RATE(F, N) \
 	"CASE WHEN (" N ") > 0 THEN round((" F ")::numeric / (" N "), 4) END"
-/* A position's needed, filled (capped at the headcount) and applied. */
+/*
+ * A position's filled (capped at the headcount), applied and on-site
+ * counts: stored with it, kept by the writes (0012_coverage_counts).
+ */
 #define POS_COUNTS \
 	" CROSS JOIN LATERAL (SELECT" \
-	" least(sp.headcount, count(*) FILTER (WHERE a.status IN " SQLR_FILLED \
-	")) AS filled," \
-	" count(*) FILTER (WHERE a.status = 'applied') AS applied," \
-	" count(*) FILTER (WHERE a.status IN ('checked_in'," \
-	" 'checked_out')) AS on_site" \
-	" FROM assignments a WHERE a.position_id = sp.id) pc"
+	" least(sp.headcount, sp.filled_count) AS filled," \
+	" sp.applied_count AS applied, sp.on_site_count AS on_site) pc"
 /* 404 for a hubId filter ($N) the caller does not see. */
 #define HUB_FILTER_OK(N) \
 	"(" N "::uuid IS NULL OR EXISTS (SELECT 1 FROM vis WHERE vis.id = " \
@@ -123,7 +122,9 @@
 	" AND ba.tenant_id = i.tenant_id"
 /* The shifts of the client screens: live orders, not cancelled. */
 #define LIVE_SHIFTS LIVE_FROM LIVE_WHERE
-#define LIVE_COUNTED LIVE_FROM SHIFT_COUNTS("s.id") LIVE_WHERE
+#define LIVE_COUNTED \
+	LIVE_FROM " CROSS JOIN LATERAL (SELECT s.needed, s.filled," \
+	" s.on_site) sc" LIVE_WHERE
 #define LIVE_FROM \
 	" FROM shifts s JOIN vis h ON h.id = s.hub_id" \
 	" JOIN orders o ON o.id = s.order_id AND o.tenant_id = s.tenant_id"
@@ -146,14 +147,21 @@
 	" JOIN vendor_roles r ON r.id = sp.vendor_role_id" \
 	" JOIN vendors v ON v.id = sp.vendor_id" POS_COUNTS \
 	" WHERE sp.shift_id = " S ")"
-/* needed, filled of shift S over its live positions. */
+/*
+ * needed, filled and on_site of shift S over its positions not cancelled
+ * (stored with the shift, kept by the writes: 0012_coverage_counts).
+ */
 #define SHIFT_COUNTS(S) \
-	" CROSS JOIN LATERAL (SELECT" \
-	" coalesce(sum(sp.headcount), 0) AS needed," \
-	" coalesce(sum(pc.filled), 0) AS filled," \
-	" coalesce(sum(pc.on_site), 0) AS on_site" \
-	" FROM shift_positions sp" POS_COUNTS \
-	" WHERE sp.shift_id = " S " AND sp.status <> 'cancelled') sc"
+	" CROSS JOIN LATERAL (SELECT x.needed, x.filled, x.on_site" \
+	" FROM shifts x WHERE x.id = " S ") sc"
+
+/*
+ * Whether the from/to parameters ($5, $6) are dates or absent: the range
+ * is then whole local days of each hub (the day roll-ups answer).
+ */
+#define DAYS_MODE \
+	"(coalesce(length($5::text), 10) = 10" \
+	" AND coalesce(length($6::text), 10) = 10)"
 
 /*
  * The date of a from/to parameter P (a date, or the UTC date of an
@@ -246,7 +254,7 @@
 /* OPENPOS (after SQLR_ME_STAFF, SQLR_AVAIL): "openpos" (sqlrules.h). */
 #define OPENPOS \
 	", openpos AS (SELECT " SHIFT_SRC ", sp.headcount - f.filled" \
-	" AS open_slots" SQLR_OPENPOS_FROM ")"
+	" AS open_slots, sp.shift_starts_at AS sk" SQLR_OPENPOS_FROM ")"
 /* Scheduled minutes of shift row p less its break. */
 #define PAID_MIN \
 	"greatest(0, (extract(epoch FROM p.ends_at - p.starts_at) / 60)" \
@@ -723,9 +731,16 @@ static const char *const stmts[STMT__MAX] = {
 	    " WHERE b.id = p.business_id)",
 	    "p.sk, p.id", TSK("p.sk") ", p.id::text", "$8::integer")
 	    ") END::text",
+	/*
+	 * Each visible hub's first live shifts (cov_day set) of the page
+	 * in start order, then the first of those; the counts are stored
+	 * with the shifts and positions.
+	 */
 	[STMT_CLIENT_COVERAGE] =
-	    ME_VIS ", sel AS (SELECT s.*, h.name AS hub_name, h.time_zone,"
-	    " o.order_number, o.title" LIVE_SHIFTS
+	    ME_VIS ", sel AS (SELECT x.*, h.name AS hub_name, h.time_zone"
+	    " FROM vis h CROSS JOIN LATERAL (SELECT s.* FROM shifts s"
+	    " WHERE s.hub_id = h.id AND s.tenant_id = $1::uuid"
+	    " AND s.business_id = $2::uuid AND s.cov_day IS NOT NULL"
 	    " AND ($4::uuid IS NULL OR s.hub_id = $4::uuid)"
 	    " AND s.starts_at >= CASE WHEN $5::text IS NULL THEN "
 	    MIDNIGHT("h.time_zone", "0") " ELSE "
@@ -737,8 +752,10 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND s.starts_at < " COARSE_HI("$6", "now() + interval '9 days'")
 	    " AND ($8::text IS NULL OR"
 	    "  (s.starts_at, s.id) > ($8::timestamptz, $9::uuid))"
-	    "), page AS (SELECT * FROM sel"
-	    " ORDER BY sel.starts_at, sel.id LIMIT $7::integer + 1)"
+	    " ORDER BY s.starts_at, s.id LIMIT $7::integer + 1) x),"
+	    " page AS (SELECT y.*, o.order_number, o.title FROM (SELECT *"
+	    " FROM sel ORDER BY sel.starts_at, sel.id LIMIT $7::integer + 1) y"
+	    " JOIN orders o ON o.id = y.order_id AND o.tenant_id = y.tenant_id)"
 	    " SELECT CASE WHEN " HUB_FILTER_OK("$4")
 	    " THEN json_build_object("
 	    PAGE("(SELECT json_build_object('shiftId', p.id,"
@@ -756,11 +773,24 @@ static const char *const stmts[STMT__MAX] = {
 	    "p.starts_at, p.id", TSK("p.starts_at") ", p.id::text",
 	    "$7::integer")
 	    ") END::text",
+	/*
+	 * With dates (or the default week) the range is whole local days
+	 * of each hub: the day roll-ups (coverage_days, coverage_day_roles)
+	 * answer; with an instant at either end, the live shifts in range
+	 * with their stored counts.  "dd" holds either, one row per hub and
+	 * day (or per shift).
+	 */
 	[STMT_CLIENT_COVERAGE_STATS] =
-	    ME_VIS ", sel AS (SELECT s.id, s.hub_id, h.name AS hub_name,"
-	    " (s.starts_at AT TIME ZONE h.time_zone)::date AS day,"
-	    " sc.needed, sc.filled" LIVE_COUNTED
-	    " AND ($4::uuid IS NULL OR s.hub_id = $4::uuid)"
+	    ME_VIS ", hd AS (SELECT h.id, h.name, h.time_zone,"
+	    " CASE WHEN $5::text IS NULL THEN " TODAY("h.time_zone")
+	    " WHEN length($5::text) = 10 THEN $5::text::date END AS lo,"
+	    " CASE WHEN $6::text IS NULL THEN " TODAY("h.time_zone") " + 7"
+	    " WHEN length($6::text) = 10 THEN $6::text::date + 1 END AS hi"
+	    " FROM vis h WHERE $4::uuid IS NULL OR h.id = $4::uuid),"
+	    " sel AS (SELECT s.id, s.hub_id, h.name AS hub_name,"
+	    " s.cov_day AS day, s.needed, s.filled"
+	    " FROM hd h JOIN shifts s ON s.hub_id = h.id"
+	    " WHERE NOT " DAYS_MODE " AND s.cov_day IS NOT NULL"
 	    " AND s.starts_at >= CASE WHEN $5::text IS NULL THEN "
 	    MIDNIGHT("h.time_zone", "0") " ELSE "
 	    RANGE_LO("$5", "h.time_zone") " END"
@@ -770,32 +800,43 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND s.starts_at >= " COARSE_LO("$5", "now() - interval '2 days'")
 	    " AND s.starts_at < " COARSE_HI("$6", "now() + interval '9 days'")
 	    "),"
-	    " pos AS (SELECT r.role_code, sp.headcount AS needed, pc.filled"
+	    " dd AS (SELECT c.hub_id, h.name AS hub_name, c.day, c.shifts,"
+	    " c.needed, c.filled, c.full_shifts FROM hd h"
+	    " JOIN coverage_days c ON c.hub_id = h.id AND c.day >= h.lo"
+	    " AND c.day < h.hi WHERE " DAYS_MODE " AND c.shifts <> 0"
+	    " UNION ALL SELECT hub_id, hub_name, day, 1, needed, filled,"
+	    " (filled >= needed)::integer FROM sel),"
+	    " pos AS (SELECT r.role_code, c.needed, c.filled FROM hd h"
+	    " JOIN coverage_day_roles c ON c.hub_id = h.id AND c.day >= h.lo"
+	    " AND c.day < h.hi JOIN vendor_roles r ON r.id = c.vendor_role_id"
+	    " WHERE " DAYS_MODE " AND c.needed <> 0"
+	    " UNION ALL SELECT r.role_code, sp.headcount, pc.filled"
 	    " FROM sel JOIN shift_positions sp ON sp.shift_id = sel.id"
 	    " AND sp.status <> 'cancelled'"
 	    " JOIN vendor_roles r ON r.id = sp.vendor_role_id" POS_COUNTS ")"
 	    " SELECT CASE WHEN " HUB_FILTER_OK("$4")
 	    " THEN json_build_object("
-	    " 'totals', (SELECT json_build_object('shifts', count(*),"
+	    " 'totals', (SELECT json_build_object("
+	    "  'shifts', coalesce(sum(shifts), 0),"
 	    "  'needed', coalesce(sum(needed), 0),"
 	    "  'filled', coalesce(sum(filled), 0),"
 	    "  'open', coalesce(sum(needed - filled), 0),"
-	    "  'fullyFilledShifts', count(*) FILTER (WHERE filled >= needed),"
-	    "  'fillRate', " RATE("sum(filled)", "sum(needed)") ") FROM sel),"
+	    "  'fullyFilledShifts', coalesce(sum(full_shifts), 0),"
+	    "  'fillRate', " RATE("sum(filled)", "sum(needed)") ") FROM dd),"
 	    " 'byDay', (SELECT coalesce(json_agg(json_build_object("
 	    "  'date', day, 'shifts', n, 'needed', needed, 'filled', filled,"
 	    "  'open', needed - filled,"
 	    "  'fillRate', " RATE("filled", "needed") ") ORDER BY day),"
-	    "  '[]'::json) FROM (SELECT day, count(*) AS n,"
-	    "  sum(needed) AS needed, sum(filled) AS filled FROM sel"
+	    "  '[]'::json) FROM (SELECT day, sum(shifts) AS n,"
+	    "  sum(needed) AS needed, sum(filled) AS filled FROM dd"
 	    "  GROUP BY day) d),"
 	    " 'byHub', (SELECT coalesce(json_agg(json_build_object("
 	    "  'hubId', hub_id, 'name', hub_name, 'shifts', n,"
 	    "  'needed', needed, 'filled', filled, 'open', needed - filled,"
 	    "  'fillRate', " RATE("filled", "needed") ")"
 	    "  ORDER BY hub_name, hub_id), '[]'::json)"
-	    "  FROM (SELECT hub_id, hub_name, count(*) AS n,"
-	    "  sum(needed) AS needed, sum(filled) AS filled FROM sel"
+	    "  FROM (SELECT hub_id, hub_name, sum(shifts) AS n,"
+	    "  sum(needed) AS needed, sum(filled) AS filled FROM dd"
 	    "  GROUP BY hub_id, hub_name) d),"
 	    " 'byRole', (SELECT coalesce(json_agg(json_build_object("
 	    "  'roleCode', role_code, 'needed', needed, 'filled', filled,"
@@ -804,16 +845,37 @@ static const char *const stmts[STMT__MAX] = {
 	    "  '[]'::json) FROM (SELECT role_code, sum(needed) AS needed,"
 	    "  sum(filled) AS filled FROM pos GROUP BY role_code) d)"
 	    ") END::text",
+	/*
+	 * today, thisWeek and upcoming add the day roll-ups of the visible
+	 * hubs (coverage_days, local days of each hub, from the start of
+	 * its week on); upcoming takes today's part from the shifts of
+	 * today that start from now on.  nextShifts: the first five live
+	 * shifts (cov_day set) from now on of each visible hub, then the
+	 * first five of those.
+	 */
 	[STMT_CLIENT_DASHBOARD] =
-	    ME_VIS ", sel AS (SELECT s.id, s.starts_at, s.ends_at, s.status,"
-	    " s.hub_id, h.name AS hub_name, o.order_number, o.title,"
-	    " (s.starts_at AT TIME ZONE h.time_zone)::date AS day,"
-	    " " TODAY("h.time_zone") " AS today, sc.needed, sc.filled,"
-	    " sc.on_site" LIVE_COUNTED
-	    " AND ($4::uuid IS NULL OR s.hub_id = $4::uuid)"
-	    " AND s.starts_at >= (date_trunc('week', " TODAY("h.time_zone")
-	    ")::date)::timestamp AT TIME ZONE h.time_zone"
-	    " AND s.starts_at >= now() - interval '8 days'),"
+	    ME_VIS ", hd AS (SELECT h.id, h.name, " TODAY("h.time_zone")
+	    " AS today, " MIDNIGHT("h.time_zone", "2") " AS bound FROM vis h"
+	    " WHERE $4::uuid IS NULL OR h.id = $4::uuid),"
+	    " cd AS (SELECT c.*, hd.today FROM hd JOIN coverage_days c"
+	    " ON c.hub_id = hd.id"
+	    " AND c.day >= date_trunc('week', hd.today)::date"
+	    " WHERE c.shifts <> 0),"
+	    " up AS (SELECT c.shifts, c.needed, c.filled FROM cd c"
+	    " WHERE c.day > c.today"
+	    " UNION ALL SELECT 1, s.needed, s.filled FROM hd JOIN shifts s"
+	    " ON s.hub_id = hd.id AND s.starts_at >= now()"
+	    " AND s.starts_at < hd.bound AND s.cov_day = hd.today),"
+	    " nx AS (SELECT y.*, o.order_number, o.title"
+	    " FROM (SELECT x.*, hd.name AS hub_name FROM hd"
+	    " CROSS JOIN LATERAL (SELECT s.id, s.starts_at, s.ends_at,"
+	    " s.hub_id, s.order_id, s.tenant_id, s.needed, s.filled"
+	    " FROM shifts s WHERE s.hub_id = hd.id AND s.starts_at >= now()"
+	    " AND s.tenant_id = $1::uuid AND s.business_id = $2::uuid"
+	    " AND s.cov_day IS NOT NULL ORDER BY s.starts_at, s.id LIMIT 5) x"
+	    " ORDER BY x.starts_at, x.id LIMIT 5) y"
+	    " JOIN orders o ON o.id = y.order_id"
+	    " AND o.tenant_id = y.tenant_id),"
 	    " mon AS (SELECT date_trunc('month', " TODAY("'UTC'") ")::date"
 	    " AS start),"
 	    " inv AS (SELECT i.* FROM invoices i, me"
@@ -836,32 +898,34 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND ($4::uuid IS NULL OR d.hub_id = $4::uuid))"
 	    " SELECT CASE WHEN " HUB_FILTER_OK("$4")
 	    " THEN json_build_object("
-	    " 'today', (SELECT json_build_object('shifts', count(*),"
+	    " 'today', (SELECT json_build_object("
+	    "  'shifts', coalesce(sum(shifts), 0),"
 	    "  'needed', coalesce(sum(needed), 0),"
 	    "  'filled', coalesce(sum(filled), 0),"
 	    "  'open', coalesce(sum(needed - filled), 0),"
 	    "  'onSite', coalesce(sum(on_site), 0),"
 	    "  'fillRate', " RATE("sum(filled)", "sum(needed)") ")"
-	    "  FROM sel WHERE day = today),"
-	    " 'thisWeek', (SELECT json_build_object('shifts', count(*),"
+	    "  FROM cd WHERE day = today),"
+	    " 'thisWeek', (SELECT json_build_object("
+	    "  'shifts', coalesce(sum(shifts), 0),"
 	    "  'needed', coalesce(sum(needed), 0),"
 	    "  'filled', coalesce(sum(filled), 0),"
 	    "  'open', coalesce(sum(needed - filled), 0),"
 	    "  'fillRate', " RATE("sum(filled)", "sum(needed)") ")"
-	    "  FROM sel WHERE day < date_trunc('week', today)::date + 7),"
-	    " 'upcoming', (SELECT json_build_object('shifts', count(*),"
+	    "  FROM cd WHERE day < date_trunc('week', today)::date + 7),"
+	    " 'upcoming', (SELECT json_build_object("
+	    "  'shifts', coalesce(sum(shifts), 0),"
 	    "  'needed', coalesce(sum(needed), 0),"
 	    "  'filled', coalesce(sum(filled), 0),"
 	    "  'openPositions', coalesce(sum(needed - filled), 0),"
 	    "  'fillRate', " RATE("sum(filled)", "sum(needed)") ")"
-	    "  FROM sel WHERE starts_at >= now()),"
+	    "  FROM up),"
 	    " 'nextShifts', (SELECT coalesce(json_agg(json_build_object("
 	    "  'shiftId', id, 'orderNumber', order_number, 'title', title,"
 	    "  'hub', json_build_object('hubId', hub_id, 'name', hub_name),"
 	    "  'startsAt', " TS("starts_at") ", 'endsAt', " TS("ends_at") ","
 	    "  'needed', needed, 'filled', filled)"
-	    "  ORDER BY starts_at, id), '[]'::json) FROM (SELECT * FROM sel"
-	    "  WHERE starts_at >= now() ORDER BY starts_at, id LIMIT 5) n),"
+	    "  ORDER BY starts_at, id), '[]'::json) FROM nx),"
 	    " 'spendThisMonth', (SELECT json_build_object("
 	    "  'periodStart', mon.start,"
 	    "  'periodEnd', (mon.start + interval '1 month' -"
@@ -1271,8 +1335,8 @@ static const char *const stmts[STMT__MAX] = {
 	    SQLR_ME_STAFF SQLR_AVAIL OPENPOS
 	    ", page AS (SELECT * FROM openpos p"
 	    " WHERE ($5::text IS NULL OR"
-	    " (p.starts_at, p.pid) > ($5::timestamptz, $6::uuid))"
-	    " ORDER BY p.starts_at, p.pid LIMIT $4::integer + 1)"
+	    " (p.sk, p.pid) > ($5::timestamptz, $6::uuid))"
+	    " ORDER BY p.sk, p.pid LIMIT $4::integer + 1)"
 	    " SELECT json_build_object("
 	    PAGE("json_build_object(" SHIFT_MEMBERS ", 'hub', " HUB_SHORT ","
 	    " 'positionId', p.pid, 'openSlots', p.open_slots)",
@@ -1618,7 +1682,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " x.starts_at, x.pid), '[]'::json) FROM (SELECT p.starts_at,"
 	    " p.pid, json_build_object(" SHIFT_MEMBERS ", 'hub', " HUB_SHORT ","
 	    " 'positionId', p.pid, 'openSlots', p.open_slots) AS o"
-	    " FROM openpos p ORDER BY p.starts_at, p.pid LIMIT 3) x)),"
+	    " FROM openpos p ORDER BY p.sk, p.pid LIMIT 3) x)),"
 	    " 'profile', json_build_object('percentage', (SELECT round(100.0"
 	    " * count(*) FILTER (WHERE cardinality(missing) = 0) / count(*))"
 	    "::integer FROM sec WHERE required)),"

@@ -1,0 +1,415 @@
+/*
+ * check_coverage_counts: the coverage counts that the writes keep
+ * (0012_coverage_counts: per position and shift counts, the day and role
+ * roll-ups) must equal a computation from scratch after every write.
+ * krow_coverage_diff(business) lists the rows that differ; the suite
+ * sends a realistic sequence of writes through the real commands of
+ * krow-command (create an order, assign, apply and approve, unassign,
+ * change a headcount, reschedule, clock in and out, change a hub's time
+ * zone, cancel an order) and a few through SQL, as fixtures do (cancel a
+ * shift, delete rows), and after each one expects no difference; a few
+ * stored values are also checked against what the step must have done.
+ *
+ * The suite brings its own data (ids ...8000-fc..., orders titled
+ * "Coverage counts"): two workers of Demo Staffing Co (201) holding its
+ * bartender role (701), who can sign in, a shift at the New York hub
+ * (501) starting in 10 minutes with one of them confirmed on it, and a
+ * hub it creates; it removes all of it at the end (the deletes are
+ * checked too).  Without $KROW_TEST_URL it skips (exit 77).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "mem.h"
+#include "uuid.h"
+#include "http.h"
+#include "api.h"
+
+#define ID(n)		"00000000-0000-4000-8000-" n
+#define TENANT		ID("000000000001")
+#define BIZ		ID("000000000101")
+#define HUB_NY		ID("000000000501")
+#define CC_EVT		ID("000000000601")
+#define VENDOR		ID("000000000201")
+#define ROLE_BAR	ID("000000000701")
+#define ROLE_SERVER	ID("000000000702")
+#define W1		ID("fc00000a0001")
+#define W2		ID("fc00000a0002")
+#define U_W1		ID("fc00000c0001")
+#define U_W2		ID("fc00000c0002")
+#define ORD_NOW		ID("fc0000000001")	/* starts in 10 min */
+#define SH_NOW		ID("fc0000001001")
+#define P_NOW		ID("fc0000010001")
+#define A_NOW		ID("fc0000020001")
+#define TAG_NY		"04A1B2C3D4E5F6"	/* the New York hub's */
+#define FC_LIKE		"'00000000-0000-4000-8000-fc%'"
+#define TITLE		"Coverage counts"
+#define ZONE		"America/New_York"
+
+static char	*tok_owner, *tok_w1, *tok_w2;
+
+/* Everything the suite made, in an order the foreign keys allow. */
+static const char fixture_drop[] =
+    "CREATE TEMP TABLE cc_orders AS SELECT id FROM orders"
+    " WHERE business_id = '" BIZ "' AND (title = '" TITLE "' OR"
+    " id::text LIKE " FC_LIKE ");"
+    " DELETE FROM time_entries WHERE shift_id IN (SELECT s.id FROM shifts s"
+    " JOIN cc_orders c ON c.id = s.order_id);"
+    " DELETE FROM swap_requests WHERE assignment_id IN (SELECT a.id FROM"
+    " assignments a JOIN shifts s ON s.id = a.shift_id JOIN cc_orders c"
+    " ON c.id = s.order_id);"
+    " DELETE FROM staff_events WHERE staff_id::text LIKE " FC_LIKE
+    " OR shift_id IN (SELECT s.id FROM shifts s JOIN cc_orders c"
+    " ON c.id = s.order_id);"
+    " DELETE FROM assignments WHERE shift_id IN (SELECT s.id FROM shifts s"
+    " JOIN cc_orders c ON c.id = s.order_id) OR staff_id::text LIKE "
+    FC_LIKE ";"
+    " DELETE FROM shift_positions WHERE shift_id IN (SELECT s.id FROM"
+    " shifts s JOIN cc_orders c ON c.id = s.order_id);"
+    " DELETE FROM shifts WHERE order_id IN (SELECT id FROM cc_orders);"
+    " DELETE FROM orders WHERE id IN (SELECT id FROM cc_orders);"
+    " DELETE FROM hubs WHERE business_id = '" BIZ "' AND name = '"
+    TITLE "';"
+    " DELETE FROM audit_events WHERE actor_user_id::text LIKE " FC_LIKE ";"
+    " DELETE FROM users WHERE id::text LIKE " FC_LIKE ";"
+    " DELETE FROM staff_roles WHERE staff_id::text LIKE " FC_LIKE ";"
+    " DELETE FROM staff WHERE id::text LIKE " FC_LIKE ";"
+    " SELECT 1";
+
+/* The workers and the shift of now (after fixture_drop). */
+static const char fixture_make[] =
+    "INSERT INTO staff (id, tenant_id, vendor_id, first_name, last_name,"
+    " status) VALUES ('" W1 "', '" TENANT "', '" VENDOR "', 'Cora',"
+    " 'Counts', 'active'), ('" W2 "', '" TENANT "', '" VENDOR "', 'Cody',"
+    " 'Counts', 'active');"
+    " INSERT INTO staff_roles (tenant_id, vendor_id, staff_id,"
+    " vendor_role_id) VALUES ('" TENANT "', '" VENDOR "', '" W1 "', '"
+    ROLE_BAR "'), ('" TENANT "', '" VENDOR "', '" W2 "', '" ROLE_BAR "');"
+    " INSERT INTO users (id, tenant_id, provider, provider_uid, actor,"
+    " staff_id, display_name) VALUES ('" U_W1 "', '" TENANT "', 'local',"
+    " 'cov-worker-1', 'staff', '" W1 "', 'Cora Counts'), ('" U_W2 "', '"
+    TENANT "', 'local', 'cov-worker-2', 'staff', '" W2 "', 'Cody Counts');"
+    " INSERT INTO orders (id, tenant_id, business_id, hub_id, order_number,"
+    " title, status) VALUES ('" ORD_NOW "', '" TENANT "', '" BIZ "', '"
+    HUB_NY "', 'COV-NOW', '" TITLE "', 'open');"
+    " INSERT INTO shifts (id, tenant_id, business_id, order_id, hub_id,"
+    " starts_at, ends_at, status) VALUES ('" SH_NOW "', '" TENANT "', '"
+    BIZ "', '" ORD_NOW "', '" HUB_NY "', now() + interval '10 minutes',"
+    " now() + interval '4 hours 10 minutes', 'open');"
+    " INSERT INTO shift_positions (id, tenant_id, business_id, shift_id,"
+    " vendor_id, vendor_role_id, headcount, bill_rate_cents,"
+    " pay_rate_cents) VALUES ('" P_NOW "', '" TENANT "', '" BIZ "', '"
+    SH_NOW "', '" VENDOR "', '" ROLE_BAR "', 2, 3500, 2200);"
+    " INSERT INTO assignments (id, tenant_id, business_id, shift_id,"
+    " position_id, vendor_id, staff_id, status, assigned_at, confirmed_at)"
+    " VALUES ('" A_NOW "', '" TENANT "', '" BIZ "', '" SH_NOW "', '" P_NOW
+    "', '" VENDOR "', '" W1 "', 'confirmed', now(), now());"
+    " SELECT 1";
+
+/* printf into a new string (mem_free() it). */
+static char *
+fmt(const char *f, ...)
+{
+	struct buf	 b;
+	va_list		 ap;
+	char		*s;
+
+	buf_init(&b);
+	va_start(ap, f);
+	buf_vprintf(&b, f, ap);
+	va_end(ap);
+	s = mem_strdup(buf_cstr(&b));
+	buf_cleanup(&b);
+	return s;
+}
+
+/* The instant of hh:mm in ZONE, days from today there (RFC 3339 UTC). */
+static char *
+at(int days, const char *hhmm)
+{
+	char	*q, *s;
+
+	q = fmt("SELECT to_char((((now() AT TIME ZONE '" ZONE "')::date"
+	    " + %d) + time '%s') AT TIME ZONE '" ZONE "' AT TIME ZONE 'UTC',"
+	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", days, hhmm);
+	s = api_sql(q);
+	mem_free(q);
+	return s;
+}
+
+/* No stored count or roll-up of the business differs (step names it). */
+static void
+same(const char *step)
+{
+	char	*d;
+
+	d = api_sql("SELECT coalesce(string_agg(what || ' ' || key || ': '"
+	    " || coalesce(stored, '-') || ' <> ' || coalesce(computed, '-'),"
+	    " '; '), '') FROM krow_coverage_diff('" BIZ "')");
+	if (d[0] != '\0')
+		ck_abort_msg("%s: coverage counts differ: %s", step, d);
+	mem_free(d);
+}
+
+/* A number from SQL (a printf format). */
+static long long
+num(const char *f, ...)
+{
+	struct buf	 b;
+	va_list		 ap;
+	long long	 n;
+
+	buf_init(&b);
+	va_start(ap, f);
+	buf_vprintf(&b, f, ap);
+	va_end(ap);
+	n = api_sql_num(buf_cstr(&b));
+	buf_cleanup(&b);
+	return n;
+}
+
+/* Send a command as token; expect status; the answer's member key (or
+ * NULL), mem_free() it. */
+static char *
+send(const char *method, const char *path, const char *token,
+    const char *body, long status, const char *key)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+	char			*v = NULL;
+
+	api_cmd(method, path, token, api_key("cov"), body, &res);
+	o = api_json_ok(&res, status);
+	if (key != NULL)
+		v = mem_strdup(api_str(o, key));
+	http_res_free(&res);
+	return v;
+}
+
+START_TEST(test_writes)
+{
+	char	*a1, *a2, *b1, *b2, *body, *oid, *path, *q, *sa, *sb;
+	char	*pa, *pb, *hub, *hoid, *asg, *app;
+
+	mem_free(api_sql(fixture_drop));
+	mem_free(api_sql(fixture_make));
+	same("fixture");
+	ck_assert_int_eq(num("SELECT needed * 10 + filled FROM shifts"
+	    " WHERE id = '" SH_NOW "'"), 21);
+
+	/* An order of two shifts: A bartender x2, B bartender + server. */
+	a1 = at(40, "17:00");
+	a2 = at(40, "22:00");
+	b1 = at(41, "17:00");
+	b2 = at(41, "22:00");
+	body = fmt("{\"hubId\":\"" HUB_NY "\",\"vendorId\":\"" VENDOR "\","
+	    "\"costCenterId\":\"" CC_EVT "\",\"title\":\"" TITLE "\","
+	    "\"shifts\":[{\"startsAt\":\"%s\",\"endsAt\":\"%s\","
+	    "\"positions\":[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":2}]},"
+	    "{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":["
+	    "{\"roleId\":\"" ROLE_BAR "\",\"headcount\":1},"
+	    "{\"roleId\":\"" ROLE_SERVER "\",\"headcount\":1}]}]}",
+	    a1, a2, b1, b2);
+	oid = send("POST", "/commands/client/orders", tok_owner, body, 201,
+	    "orderId");
+	mem_free(body);
+	same("create order");
+	q = fmt("SELECT id FROM shifts WHERE order_id = '%s' ORDER BY"
+	    " starts_at LIMIT 1", oid);
+	sa = api_sql(q);
+	mem_free(q);
+	q = fmt("SELECT id FROM shifts WHERE order_id = '%s' ORDER BY"
+	    " starts_at DESC LIMIT 1", oid);
+	sb = api_sql(q);
+	mem_free(q);
+	q = fmt("SELECT id FROM shift_positions WHERE shift_id = '%s'", sa);
+	pa = api_sql(q);
+	mem_free(q);
+	q = fmt("SELECT id FROM shift_positions WHERE shift_id = '%s'"
+	    " AND vendor_role_id = '" ROLE_BAR "'", sb);
+	pb = api_sql(q);
+	mem_free(q);
+	ck_assert_int_eq(num("SELECT needed FROM shifts WHERE id = '%s'", sb),
+	    2);
+	ck_assert_int_eq(num("SELECT count(*) FROM coverage_days WHERE"
+	    " hub_id = '" HUB_NY "' AND day = (now() AT TIME ZONE '" ZONE
+	    "')::date + 40 AND shifts >= 1"), 1);
+
+	/* Assign W1 to A. */
+	path = fmt("/commands/client/shifts/%s/positions/%s/assignments", sa,
+	    pa);
+	asg = send("POST", path, tok_owner, "{\"staffId\":\"" W1 "\"}", 201,
+	    "assignmentId");
+	mem_free(path);
+	same("assign");
+	ck_assert_int_eq(num("SELECT filled FROM shifts WHERE id = '%s'", sa),
+	    1);
+
+	/* W2 applies to A; the owner approves it: A is full. */
+	path = fmt("/commands/staff/shifts/%s/apply", sa);
+	body = fmt("{\"positionId\":\"%s\"}", pa);
+	app = send("POST", path, tok_w2, body, 201, "assignmentId");
+	mem_free(body);
+	mem_free(path);
+	same("apply");
+	ck_assert_int_eq(num("SELECT applied_count FROM shift_positions"
+	    " WHERE id = '%s'", pa), 1);
+	path = fmt("/commands/client/assignments/%s/approve", app);
+	mem_free(send("POST", path, tok_owner, NULL, 200, NULL));
+	mem_free(path);
+	same("approve");
+	ck_assert_int_eq(num("SELECT filled FROM shifts WHERE id = '%s'", sa),
+	    2);
+
+	/* Unassign W1; raise A's headcount to 3. */
+	path = fmt("/commands/client/assignments/%s", asg);
+	mem_free(send("DELETE", path, tok_owner, NULL, 200, NULL));
+	mem_free(path);
+	same("unassign");
+	path = fmt("/commands/client/orders/%s", oid);
+	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
+	    "[{\"positionId\":\"%s\",\"headcount\":3}]}]}", sa, pa);
+	mem_free(send("PATCH", path, tok_owner, body, 200, NULL));
+	mem_free(body);
+	same("headcount");
+	ck_assert_int_eq(num("SELECT needed * 10 + filled FROM shifts"
+	    " WHERE id = '%s'", sa), 31);
+
+	/* Reschedule B a day later: it moves to another day row. */
+	mem_free(b1);
+	mem_free(b2);
+	b1 = at(42, "17:00");
+	b2 = at(42, "22:00");
+	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"startsAt\":\"%s\","
+	    "\"endsAt\":\"%s\"}]}", sb, b1, b2);
+	mem_free(send("PATCH", path, tok_owner, body, 200, NULL));
+	mem_free(body);
+	mem_free(path);
+	same("reschedule");
+	ck_assert_int_eq(num("SELECT cov_day - (now() AT TIME ZONE '" ZONE
+	    "')::date FROM shifts WHERE id = '%s'", sb), 42);
+
+	/* Clock in and out on the shift of now (W1, the hub's tag). */
+	mem_free(send("POST", "/commands/staff/clock-in", tok_w1,
+	    "{\"nfcTagId\":\"" TAG_NY "\"}", 201, NULL));
+	same("clock in");
+	ck_assert_int_eq(num("SELECT on_site FROM shifts WHERE id = '"
+	    SH_NOW "'"), 1);
+	mem_free(send("POST", "/commands/staff/clock-out", tok_w1, "{}", 200,
+	    NULL));
+	same("clock out");
+
+	/* Fixture-style writes: cancel shift B, a position of B, put B
+	 * back, remove an assignment. */
+	q = fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
+	    " SELECT 1", sb);
+	mem_free(api_sql(q));
+	mem_free(q);
+	same("cancel shift");
+	ck_assert_int_eq(num("SELECT count(*) FROM shifts WHERE id = '%s'"
+	    " AND cov_day IS NULL", sb), 1);
+	q = fmt("UPDATE shifts SET status = 'open' WHERE id = '%s';"
+	    " UPDATE shift_positions SET status = 'cancelled' WHERE id = '%s';"
+	    " SELECT 1", sb, pb);
+	mem_free(api_sql(q));
+	mem_free(q);
+	same("cancel position");
+	q = fmt("DELETE FROM staff_events WHERE assignment_id = '%s';"
+	    " DELETE FROM assignments WHERE id = '%s'; SELECT 1", app, app);
+	mem_free(api_sql(q));
+	mem_free(q);
+	same("delete assignment");
+
+	/* A hub of its own with an order; its time zone changes. */
+	hub = send("POST", "/commands/client/hubs", tok_owner,
+	    "{\"name\":\"" TITLE "\",\"timeZone\":\"America/Chicago\"}", 201,
+	    "hubId");
+	body = fmt("{\"hubId\":\"%s\",\"vendorId\":\"" VENDOR "\","
+	    "\"title\":\"" TITLE "\",\"shifts\":[{\"startsAt\":\"%s\","
+	    "\"endsAt\":\"%s\",\"positions\":[{\"roleId\":\"" ROLE_BAR
+	    "\",\"headcount\":1}]}]}", hub, a1, a2);
+	hoid = send("POST", "/commands/client/orders", tok_owner, body, 201,
+	    "orderId");
+	mem_free(body);
+	same("order at the new hub");
+	path = fmt("/commands/client/hubs/%s", hub);
+	mem_free(send("PATCH", path, tok_owner,
+	    "{\"timeZone\":\"Pacific/Auckland\"}", 200, NULL));
+	mem_free(path);
+	same("hub time zone");
+	ck_assert_int_eq(num("SELECT count(*) FROM coverage_days WHERE"
+	    " hub_id = '%s' AND shifts <> 0 AND day = (SELECT (starts_at AT"
+	    " TIME ZONE 'Pacific/Auckland')::date FROM shifts WHERE order_id"
+	    " = '%s')", hub, hoid), 1);
+
+	/* Cancel the order: nothing of it is live any more. */
+	path = fmt("/commands/client/orders/%s/cancel", oid);
+	mem_free(send("POST", path, tok_owner, "{\"reason\":\"Counts\"}", 200,
+	    NULL));
+	mem_free(path);
+	same("cancel order");
+	ck_assert_int_eq(num("SELECT count(*) FROM shifts WHERE order_id ="
+	    " '%s' AND cov_day IS NOT NULL", oid), 0);
+
+	/* Everything goes. */
+	mem_free(api_sql(fixture_drop));
+	same("deletes");
+
+	mem_free(a1);
+	mem_free(a2);
+	mem_free(b1);
+	mem_free(b2);
+	mem_free(oid);
+	mem_free(hoid);
+	mem_free(sa);
+	mem_free(sb);
+	mem_free(pa);
+	mem_free(pb);
+	mem_free(hub);
+	mem_free(asg);
+	mem_free(app);
+}
+END_TEST
+
+static Suite *
+coverage_counts_suite(void)
+{
+	Suite	*s;
+	TCase	*tc;
+
+	s = suite_create("coverage counts");
+	tc = api_tcase(s, "writes", 180);
+	tcase_add_test(tc, test_writes);
+	return s;
+}
+
+static void
+run_setup(void)
+{
+	tok_owner = api_mint("demo-owner");
+	tok_w1 = api_mint("cov-worker-1");
+	tok_w2 = api_mint("cov-worker-2");
+}
+
+static void
+run_teardown(void)
+{
+	mem_free(tok_owner);
+	mem_free(tok_w1);
+	mem_free(tok_w2);
+}
+
+int
+main(void)
+{
+	return api_main("check_coverage_counts", coverage_counts_suite,
+	    run_setup, run_teardown);
+}

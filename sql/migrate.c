@@ -817,7 +817,7 @@ out:
 /*
  * --generate: run DIR/../generate.sql, which defines the session-local
  * pg_temp.krow_generate(scale), and call it with scale, all in one
- * transaction, then analyze.  The function's one-line summary is printed.
+ * transaction.  The function's one-line summary is printed.
  */
 static int
 generate(PGconn *conn, const char *dir, const char *scale)
@@ -848,14 +848,6 @@ generate(PGconn *conn, const char *dir, const char *scale)
 	printf("%s\n", PQgetvalue(res, 0, 0));
 	if (run(conn, "COMMIT") == -1)
 		goto fail;
-	/*
-	 * Statistics of the new rows now, not when autovacuum gets to them:
-	 * the scale test and the benchmarks read the tenant right away, and
-	 * plans made on the statistics of the tables without it can be
-	 * slower by orders of magnitude.
-	 */
-	if (run(conn, "ANALYZE") == -1)
-		goto out;
 	rc = 0;
 	goto out;
 fail:

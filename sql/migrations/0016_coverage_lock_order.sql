@@ -8,7 +8,8 @@
 -- changes of a shift are summed per row and written by one statement in
 -- key order, and the two day rows of a shift moved to another day are
 -- written in key order too; writers of the same rows wait for each
--- other instead.
+-- other instead.  And a clock-out no longer recounts its shift (see the
+-- trigger at the end).
 --
 -- Depends on 0012.
 
@@ -157,3 +158,21 @@ BEGIN
 END
 $$;
 
+
+-- An assignment's change of state recounts its shift only when it moves
+-- the assignment between the counted classes (filling, applied, on
+-- site) or to another position or shift: a clock-out (checked_in to
+-- checked_out) changes none of them.
+DROP TRIGGER assignments_coverage_upd ON assignments;
+CREATE TRIGGER assignments_coverage_upd AFTER UPDATE OF status,
+    position_id, shift_id ON assignments FOR EACH ROW
+    WHEN (OLD.position_id IS DISTINCT FROM NEW.position_id OR
+	OLD.shift_id IS DISTINCT FROM NEW.shift_id OR
+	(OLD.status IN ('assigned', 'confirmed', 'checked_in',
+	    'checked_out', 'completed')) <>
+	(NEW.status IN ('assigned', 'confirmed', 'checked_in',
+	    'checked_out', 'completed')) OR
+	(OLD.status = 'applied') <> (NEW.status = 'applied') OR
+	(OLD.status IN ('checked_in', 'checked_out')) <>
+	(NEW.status IN ('checked_in', 'checked_out')))
+    EXECUTE FUNCTION krow_coverage_assignments();

@@ -89,6 +89,15 @@ resp_json_raw(struct resp *resp, int status, const char *json, size_t len)
 	buf_append(&resp->body, json, len);
 }
 
+struct buf *
+resp_json_body(struct resp *resp, int status)
+{
+	resp->status = status;
+	resp->ctype = RESP_JSON;
+	buf_reset(&resp->body);
+	return &resp->body;
+}
+
 /*
  * Set status and obj serialized (not consumed) as the body.  Returns
  * ERR_OK, or ERR_NOMEM when json-c cannot serialize it (the response is

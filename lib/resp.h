@@ -29,6 +29,9 @@ void	resp_reset(struct resp *);	/* between requests; keeps memory */
 void	resp_header(struct resp *, const char *name, const char *value);
 /* Set status and a JSON body copied from json[0..len). */
 void	resp_json_raw(struct resp *, int status, const char *json, size_t len);
+/* Set status and the JSON media type; returns the emptied body, for the
+ * caller to write the document into. */
+struct buf *resp_json_body(struct resp *, int status);
 /* Set status and serialize obj (json-c, not consumed) as the body. */
 int	resp_json(struct resp *, int status, struct json_object *obj);
 /*

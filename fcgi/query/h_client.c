@@ -26,11 +26,66 @@
 #include "conf.h"
 #include "req.h"
 #include "qctx.h"
+#include "qrows.h"
 #include "query.h"
 
 #define ACTIVE_ARCHIVED	"active|archived|all"
 #define ORDER_STATES	"draft|open|filled|in_progress|completed|cancelled"
 #define TENANT_STATES	"active|suspended|archived|all"
+
+/*
+ * The items of the row reads: one entry per column of the statement
+ * (main.c), in its order; QC_KEY columns are the sort key.
+ */
+static const struct qcol client_hub[] = {
+	QC_STR("hubId"), QC_STR("name"),
+	QC_OBJ("address"), QC_STR("line1"), QC_STR("line2"), QC_STR("city"),
+	QC_STR("region"), QC_STR("postalCode"), QC_STR("country"), QC_CLOSE,
+	QC_STR("timeZone"),
+	QC_OBJ_NULL("location"), QC_NUM("latitude"), QC_NUM("longitude"),
+	QC_CLOSE,
+	QC_NUM("geofenceRadiusMeters"), QC_JSON("clockInMethods"),
+	QC_STR("status"), QC_NUM("nfcTagCount"), QC_NUM("managerCount"),
+	QC_TIME("createdAt"), QC_KEY, QC_KEY, QC_END
+};
+static const struct qcol client_cost_center[] = {
+	QC_STR("costCenterId"), QC_STR("code"), QC_STR("name"),
+	QC_STR("status"), QC_NUM("monthlyBudgetCents"), QC_STR("currency"),
+	QC_NUM("billedThisMonthCents"), QC_KEY, QC_KEY, QC_END
+};
+static const struct qcol client_vendor[] = {
+	QC_STR("vendorId"), QC_STR("name"), QC_STR("email"), QC_STR("phone"),
+	QC_STR("approvalStatus"), QC_TIME("approvedAt"),
+	QC_NUM("activeRoleCount"), QC_NUM("activeStaffCount"), QC_KEY, QC_KEY,
+	QC_END
+};
+static const struct qcol client_vendor_head[] = {
+	QC_OBJ("vendor"), QC_STR("vendorId"), QC_STR("name"),
+	QC_STR("approvalStatus"), QC_CLOSE, QC_END
+};
+static const struct qcol client_vendor_role[] = {
+	QC_STR("roleId"), QC_STR("roleCode"), QC_STR("name"),
+	QC_STR("description"), QC_NUM("billRateCents"),
+	QC_NUM("referenceRateCents"), QC_STR("currency"), QC_STR("status"),
+	QC_KEY, QC_KEY, QC_END
+};
+static const struct qcol client_hub_head[] = {
+	QC_OBJ("hub"), QC_STR("hubId"), QC_STR("name"), QC_CLOSE, QC_END
+};
+static const struct qcol client_hub_manager[] = {
+	QC_STR("userId"), QC_STR("displayName"), QC_STR("email"),
+	QC_STR("role"), QC_STR("status"), QC_TIME("managerSince"), QC_KEY,
+	QC_KEY, QC_END
+};
+static const struct qcol client_billing_account[] = {
+	QC_STR("billingAccountId"), QC_STR("name"), QC_STR("billingEmail"),
+	QC_STR("currency"), QC_STR("billingCycle"),
+	QC_OBJ("currentPeriod"), QC_STR("start"), QC_STR("end"), QC_CLOSE,
+	QC_NUM("paymentTermsDays"),
+	QC_OBJ("paymentMethod"), QC_STR("type"), QC_STR("last4"), QC_CLOSE,
+	QC_BOOL("isDefault"), QC_STR("status"), QC_NUM("openInvoiceCount"),
+	QC_NUM("outstandingCents"), QC_KEY, QC_KEY, QC_END
+};
 
 /*
  * GET /query/client/hubs?status=active|archived|all&limit&cursor
@@ -43,7 +98,7 @@ h_client_hubs(struct req *r)
 	    NULL, { QCTX_P_ENUM("status", ACTIVE_ARCHIVED, "active"),
 	    QCTX_P_PAGE("su") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, NULL, client_hub);
 }
 
 /* GET /query/client/cost-centers?status&limit&cursor, by name. */
@@ -55,7 +110,7 @@ h_client_cost_centers(struct req *r)
 	    QCTX_P_ENUM("status", ACTIVE_ARCHIVED, "active"),
 	    QCTX_P_PAGE("su") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, NULL, client_cost_center);
 }
 
 /* GET /query/client/vendors?status&limit&cursor: linked vendors. */
@@ -66,7 +121,7 @@ h_client_vendors(struct req *r)
 	    NULL, { QCTX_P_ENUM("status", "approved|pending|suspended|all",
 	    "all"), QCTX_P_PAGE("su") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, NULL, client_vendor);
 }
 
 /* GET /query/client/vendors/:vendorId/roles?status&limit&cursor */
@@ -78,7 +133,7 @@ h_client_vendor_roles(struct req *r)
 	    QCTX_P_ENUM("status", ACTIVE_ARCHIVED, "active"),
 	    QCTX_P_PAGE("su") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, client_vendor_head, client_vendor_role);
 }
 
 /* GET /query/client/hubs/:hubId/managers?limit&cursor */
@@ -89,7 +144,7 @@ h_client_hub_managers(struct req *r)
 	    QCTX_CLIENT, "no such hub", { QCTX_P_PATH("hubId"),
 	    QCTX_P_PAGE("su") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, client_hub_head, client_hub_manager);
 }
 
 /* GET /query/client/billing/accounts?status&limit&cursor */
@@ -101,7 +156,7 @@ h_client_billing_accounts(struct req *r)
 	    QCTX_P_ENUM("status", ACTIVE_ARCHIVED, "active"),
 	    QCTX_P_PAGE("su") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, NULL, client_billing_account);
 }
 
 /*

@@ -30,6 +30,23 @@
 	" WHERE h.tenant_id = $1::uuid AND h.business_id = $2::uuid" \
 	" AND (me.role <> 'manager' OR EXISTS (SELECT 1 FROM hub_managers m" \
 	" WHERE m.hub_id = h.id AND m.user_id = me.id)))"
+/*
+ * The same for the row reads (qrows.h), as conditions that PostgreSQL
+ * evaluates once per statement (init plans) rather than a join: ME holds
+ * when the caller is an active client user of the business; SEES(HUB)
+ * when it sees hub id HUB (all of the business's, or for a manager the
+ * ones it manages).
+ */
+#define ME_ROLE \
+	"(SELECT u.role FROM users u WHERE u.id = $3::uuid" \
+	" AND u.tenant_id = $1::uuid AND u.business_id = $2::uuid" \
+	" AND u.actor = 'client' AND u.status = 'active')"
+#define ME	ME_ROLE " IS NOT NULL"
+#define SEES(HUB) \
+	"(" ME_ROLE " <> 'manager' OR EXISTS (SELECT 1 FROM hub_managers m" \
+	" WHERE m.hub_id = " HUB " AND m.user_id = $3::uuid))"
+/* A timestamptz as the UTC timestamp that QCOL_TIME writes. */
+#define UTC(x) "((" x ") AT TIME ZONE 'UTC')"
 /* Instants as RFC 3339 UTC; TSK keeps the microseconds (cursor keys). */
 #define TS(x) \
 	"to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
@@ -489,148 +506,104 @@ static const char *const stmts[STMT__MAX] = {
 	    " JOIN tenants t ON t.id = u.tenant_id"
 	    " WHERE u.id = $1::uuid AND u.staff_id = $2::uuid"
 	    " AND u.tenant_id = $3::uuid AND u.actor = 'staff'",
+	/* Rows: client_hub (h_client.c). */
 	[STMT_CLIENT_HUBS] =
-	    ME_VIS ", page AS (SELECT h.*,"
-	    " (SELECT count(*) FROM nfc_tags t WHERE t.hub_id = h.id"
-	    "  AND t.status = 'active') AS ntags,"
-	    " (SELECT count(*) FROM hub_managers m WHERE m.hub_id = h.id)"
-	    "  AS nmanagers"
-	    " FROM vis h WHERE ($4::text = 'all' OR h.status = $4::text)"
+	    "SELECT h.id, h.name, h.address_line1, h.address_line2, h.city,"
+	    " h.region, h.postal_code, h.country, h.time_zone, h.latitude,"
+	    " h.longitude, h.geofence_radius_m, to_json(h.clock_in_methods),"
+	    " h.status, h.nfc_tag_count, h.manager_count, " UTC("h.created_at")
+	    ", h.name, h.id"
+	    " FROM hubs h WHERE h.tenant_id = $1::uuid"
+	    " AND h.business_id = $2::uuid AND " ME " AND " SEES("h.id")
+	    " AND ($4::text = 'all' OR h.status = $4::text)"
 	    " AND ($6::text IS NULL OR (h.name, h.id) > ($6::text, $7::uuid))"
-	    " ORDER BY h.name, h.id LIMIT $5::integer + 1)"
-	    " SELECT json_build_object("
-	    PAGE("json_build_object('hubId', p.id, 'name', p.name,"
-	    " 'address', json_build_object('line1', p.address_line1,"
-	    " 'line2', p.address_line2, 'city', p.city, 'region', p.region,"
-	    " 'postalCode', p.postal_code, 'country', p.country),"
-	    " 'timeZone', p.time_zone, 'location', CASE WHEN p.latitude IS"
-	    " NULL THEN NULL ELSE json_build_object('latitude', p.latitude,"
-	    " 'longitude', p.longitude) END,"
-	    " 'geofenceRadiusMeters', p.geofence_radius_m,"
-	    " 'clockInMethods', to_json(p.clock_in_methods),"
-	    " 'status', p.status, 'nfcTagCount', p.ntags,"
-	    " 'managerCount', p.nmanagers,"
-	    " 'createdAt', " TS("p.created_at") ")",
-	    "p.name, p.id", "p.name, p.id::text", "$5::integer")
-	    ")::text",
+	    " ORDER BY h.name, h.id LIMIT $5::integer + 1",
+	/* Rows: client_cost_center. */
 	[STMT_CLIENT_COST_CENTERS] =
-	    ME_VIS ", page AS (SELECT c.*, b.currency,"
+	    "SELECT c.id, c.code, c.name, c.status, c.budget_cents, b.currency,"
 	    " (SELECT coalesce(sum(d.cents), 0) FROM spend_months d"
 	    "  WHERE d.business_id = $2::uuid AND d.invoiced"
-	    "  AND d.cost_center_id = c.id"
-	    "  AND d.hub_id IN (SELECT id FROM vis)"
-	    "  AND d.month >="
-	    "  date_trunc('month', " TODAY("'UTC'") ")::date)"
-	    "  AS billed_mtd"
-	    " FROM cost_centers c JOIN businesses b ON b.id = c.business_id,"
-	    " me WHERE c.tenant_id = $1::uuid AND c.business_id = $2::uuid"
+	    "  AND d.cost_center_id = c.id AND " SEES("d.hub_id")
+	    "  AND d.month >= date_trunc('month', " TODAY("'UTC'") ")::date),"
+	    " c.name, c.id"
+	    " FROM cost_centers c JOIN businesses b ON b.id = c.business_id"
+	    " AND b.tenant_id = c.tenant_id"
+	    " WHERE c.tenant_id = $1::uuid AND c.business_id = $2::uuid"
+	    " AND " ME
 	    " AND ($4::text = 'all' OR c.status = $4::text)"
 	    " AND ($6::text IS NULL OR (c.name, c.id) > ($6::text, $7::uuid))"
-	    " ORDER BY c.name, c.id LIMIT $5::integer + 1)"
-	    " SELECT json_build_object("
-	    PAGE("json_build_object('costCenterId', p.id, 'code', p.code,"
-	    " 'name', p.name, 'status', p.status,"
-	    " 'monthlyBudgetCents', p.budget_cents, 'currency', p.currency,"
-	    " 'billedThisMonthCents', p.billed_mtd)",
-	    "p.name, p.id", "p.name, p.id::text", "$5::integer")
-	    ")::text",
+	    " ORDER BY c.name, c.id LIMIT $5::integer + 1",
+	/* Rows: client_vendor. */
 	[STMT_CLIENT_VENDORS] =
-	    ME_VIS ", page AS (SELECT v.id, v.name, v.email, v.phone,"
-	    " bv.status AS approval, bv.approved_at,"
-	    " (SELECT count(*) FROM vendor_roles r WHERE r.vendor_id = v.id"
-	    "  AND r.status = 'active') AS nroles,"
-	    " v.active_staff AS nstaff"
+	    "SELECT v.id, v.name, v.email, v.phone, bv.status,"
+	    " " UTC("bv.approved_at") ", v.active_roles, v.active_staff,"
+	    " v.name, v.id"
 	    " FROM business_vendors bv JOIN vendors v ON v.id = bv.vendor_id"
-	    " AND v.tenant_id = bv.tenant_id, me"
+	    " AND v.tenant_id = bv.tenant_id"
 	    " WHERE bv.tenant_id = $1::uuid AND bv.business_id = $2::uuid"
+	    " AND " ME
 	    " AND ($4::text = 'all' OR bv.status = $4::text)"
 	    " AND ($6::text IS NULL OR (v.name, v.id) > ($6::text, $7::uuid))"
-	    " ORDER BY v.name, v.id LIMIT $5::integer + 1)"
-	    " SELECT json_build_object("
-	    PAGE("json_build_object('vendorId', p.id, 'name', p.name,"
-	    " 'email', p.email::text, 'phone', p.phone,"
-	    " 'approvalStatus', p.approval,"
-	    " 'approvedAt', " TS("p.approved_at") ","
-	    " 'activeRoleCount', p.nroles, 'activeStaffCount', p.nstaff)",
-	    "p.name, p.id", "p.name, p.id::text", "$5::integer")
-	    ")::text",
+	    " ORDER BY v.name, v.id LIMIT $5::integer + 1",
+	/*
+	 * Rows: client_vendor_head, client_vendor_role; the vendor's row
+	 * with no role when it has none, no row when it is not linked.
+	 */
 	[STMT_CLIENT_VENDOR_ROLES] =
-	    ME_VIS ", link AS (SELECT v.id, v.name, bv.status"
+	    "SELECT v.id, v.name, bv.status, r.id, r.role_code, r.name,"
+	    " r.description, r.bill_rate_cents, r.reference, r.currency,"
+	    " r.status, r.name, r.id"
 	    " FROM business_vendors bv JOIN vendors v ON v.id = bv.vendor_id"
-	    " AND v.tenant_id = bv.tenant_id, me"
+	    " AND v.tenant_id = bv.tenant_id"
+	    " LEFT JOIN LATERAL (SELECT r.*, rr.rate_cents AS reference"
+	    "  FROM vendor_roles r LEFT JOIN reference_rates rr"
+	    "  ON rr.tenant_id = r.tenant_id AND rr.role_code = r.role_code"
+	    "  AND rr.currency = r.currency"
+	    "  WHERE r.vendor_id = v.id AND r.tenant_id = $1::uuid"
+	    "  AND ($5::text = 'all' OR r.status = $5::text)"
+	    "  AND ($7::text IS NULL OR (r.name, r.id) > ($7::text, $8::uuid))"
+	    "  ORDER BY r.name, r.id LIMIT $6::integer + 1) r ON true"
 	    " WHERE bv.tenant_id = $1::uuid AND bv.business_id = $2::uuid"
-	    " AND bv.vendor_id = $4::uuid),"
-	    " page AS (SELECT r.*, rr.rate_cents AS reference"
-	    " FROM vendor_roles r JOIN link ON link.id = r.vendor_id"
-	    " LEFT JOIN reference_rates rr ON rr.tenant_id = r.tenant_id"
-	    " AND rr.role_code = r.role_code AND rr.currency = r.currency"
-	    " WHERE r.tenant_id = $1::uuid"
-	    " AND ($5::text = 'all' OR r.status = $5::text)"
-	    " AND ($7::text IS NULL OR (r.name, r.id) > ($7::text, $8::uuid))"
-	    " ORDER BY r.name, r.id LIMIT $6::integer + 1)"
-	    " SELECT CASE WHEN EXISTS (SELECT 1 FROM link)"
-	    " THEN json_build_object('vendor', (SELECT json_build_object("
-	    " 'vendorId', id, 'name', name, 'approvalStatus', status)"
-	    " FROM link),"
-	    PAGE("json_build_object('roleId', p.id, 'roleCode', p.role_code,"
-	    " 'name', p.name, 'description', p.description,"
-	    " 'billRateCents', p.bill_rate_cents,"
-	    " 'referenceRateCents', p.reference, 'currency', p.currency,"
-	    " 'status', p.status)",
-	    "p.name, p.id", "p.name, p.id::text", "$6::integer")
-	    ") END::text",
+	    " AND bv.vendor_id = $4::uuid AND " ME
+	    " ORDER BY r.name, r.id",
+	/* Rows: client_hub_head, client_hub_manager (as vendor roles). */
 	[STMT_CLIENT_HUB_MANAGERS] =
-	    ME_VIS ", hub AS (SELECT id, name FROM vis WHERE id = $4::uuid),"
-	    " page AS (SELECT u.id, u.display_name, u.email, u.role, u.status,"
-	    " m.created_at, lower(coalesce(u.display_name, u.email::text, ''))"
-	    " AS sk FROM hub_managers m JOIN hub ON hub.id = m.hub_id"
-	    " JOIN users u ON u.id = m.user_id AND u.tenant_id = m.tenant_id"
-	    " WHERE m.tenant_id = $1::uuid AND ($6::text IS NULL OR"
-	    " (lower(coalesce(u.display_name, u.email::text, '')), u.id) >"
-	    " ($6::text, $7::uuid))"
-	    " ORDER BY sk, u.id LIMIT $5::integer + 1)"
-	    " SELECT CASE WHEN EXISTS (SELECT 1 FROM hub)"
-	    " THEN json_build_object('hub', (SELECT json_build_object("
-	    " 'hubId', id, 'name', name) FROM hub),"
-	    PAGE("json_build_object('userId', p.id,"
-	    " 'displayName', p.display_name, 'email', p.email::text,"
-	    " 'role', p.role, 'status', p.status,"
-	    " 'managerSince', " TS("p.created_at") ")",
-	    "p.sk, p.id", "p.sk, p.id::text", "$5::integer")
-	    ") END::text",
+	    "SELECT h.id, h.name, p.id, p.display_name, p.email, p.role,"
+	    " p.status, " UTC("p.created_at") ", p.sk, p.id"
+	    " FROM hubs h LEFT JOIN LATERAL (SELECT u.id, u.display_name, u.email, u.role,"
+	    "  u.status, m.created_at,"
+	    "  lower(coalesce(u.display_name, u.email::text, '')) AS sk"
+	    "  FROM hub_managers m JOIN users u ON u.id = m.user_id"
+	    "  AND u.tenant_id = m.tenant_id"
+	    "  WHERE m.hub_id = h.id AND m.tenant_id = $1::uuid"
+	    "  AND ($6::text IS NULL OR"
+	    "  (lower(coalesce(u.display_name, u.email::text, '')), u.id) >"
+	    "  ($6::text, $7::uuid))"
+	    "  ORDER BY sk, u.id LIMIT $5::integer + 1) p ON true"
+	    " WHERE h.tenant_id = $1::uuid AND h.business_id = $2::uuid"
+	    " AND h.id = $4::uuid AND " ME " AND " SEES("h.id")
+	    " ORDER BY p.sk, p.id",
+	/* Rows: client_billing_account. */
 	[STMT_CLIENT_BILLING_ACCOUNTS] =
-	    ME_VIS ", page AS (SELECT a.*, per.start AS pstart,"
-	    " CASE a.billing_cycle WHEN 'monthly' THEN"
+	    "SELECT a.id, a.name, a.billing_email, a.currency, a.billing_cycle,"
+	    " per.start, CASE a.billing_cycle WHEN 'monthly' THEN"
 	    "  (per.start + interval '1 month' - interval '1 day')::date"
-	    "  WHEN 'biweekly' THEN per.start + 13 ELSE per.start + 6 END"
-	    "  AS pend, oi.n AS nopen, oi.cents AS outstanding"
-	    " FROM billing_accounts a"
-	    " CROSS JOIN LATERAL (SELECT CASE a.billing_cycle"
+	    "  WHEN 'biweekly' THEN per.start + 13 ELSE per.start + 6 END,"
+	    " a.payment_terms_days, a.payment_method, a.payment_last4,"
+	    " a.is_default, a.status, a.open_invoices, a.open_cents,"
+	    " a.name, a.id"
+	    " FROM billing_accounts a CROSS JOIN LATERAL (SELECT CASE a.billing_cycle"
 	    "  WHEN 'monthly' THEN"
 	    "  date_trunc('month', " TODAY("'UTC'") ")::date"
 	    "  ELSE a.cycle_anchor + (floor((" TODAY("'UTC'") " -"
 	    "  a.cycle_anchor)::numeric / CASE a.billing_cycle WHEN"
 	    "  'biweekly' THEN 14 ELSE 7 END)::integer * CASE a.billing_cycle"
 	    "  WHEN 'biweekly' THEN 14 ELSE 7 END) END AS start) per"
-	    " CROSS JOIN LATERAL (SELECT count(*) AS n,"
-	    "  coalesce(sum(i.total_cents), 0) AS cents FROM invoices i"
-	    "  WHERE i.billing_account_id = a.id AND i.status <> 'paid') oi,"
-	    " me WHERE a.tenant_id = $1::uuid AND a.business_id = $2::uuid"
+	    " WHERE a.tenant_id = $1::uuid AND a.business_id = $2::uuid"
+	    " AND " ME
 	    " AND ($4::text = 'all' OR a.status = $4::text)"
 	    " AND ($6::text IS NULL OR (a.name, a.id) > ($6::text, $7::uuid))"
-	    " ORDER BY a.name, a.id LIMIT $5::integer + 1)"
-	    " SELECT json_build_object("
-	    PAGE("json_build_object('billingAccountId', p.id, 'name', p.name,"
-	    " 'billingEmail', p.billing_email::text, 'currency', p.currency,"
-	    " 'billingCycle', p.billing_cycle,"
-	    " 'currentPeriod', json_build_object('start', p.pstart,"
-	    " 'end', p.pend), 'paymentTermsDays', p.payment_terms_days,"
-	    " 'paymentMethod', json_build_object('type', p.payment_method,"
-	    " 'last4', p.payment_last4), 'isDefault', p.is_default,"
-	    " 'status', p.status, 'openInvoiceCount', p.nopen,"
-	    " 'outstandingCents', p.outstanding)",
-	    "p.name, p.id", "p.name, p.id::text", "$5::integer")
-	    ")::text",
+	    " ORDER BY a.name, a.id LIMIT $5::integer + 1",
 	[STMT_CLIENT_INVOICES_PENDING] =
 	    ME_VIS ", sel AS (SELECT " INVOICE_COLS " FROM invoices i"
 	    INVOICE_JOINS ", me"

@@ -28,6 +28,7 @@
 #include "uuid.h"
 #include "valid.h"
 #include "qctx.h"
+#include "qrows.h"
 
 #define LIMIT_DEFAULT	50
 #define LIMIT_MAX	200
@@ -191,6 +192,7 @@ qctx_page_limit(struct qctx *q)
 	char		*end;
 	long		 n;
 
+	q->limit = LIMIT_DEFAULT;
 	if ((v = req_query(q->r, "limit")) == NULL) {
 		qctx_push(q, arena_printf(q->r->arena, "%d", LIMIT_DEFAULT));
 		return;
@@ -202,6 +204,7 @@ qctx_page_limit(struct qctx *q)
 		qctx_bad(q, "limit", "must be an integer from 1 to 200");
 		n = LIMIT_DEFAULT;
 	}
+	q->limit = n;
 	qctx_push(q, arena_printf(q->r->arena, "%ld", n));
 }
 
@@ -405,11 +408,14 @@ qctx_search(struct qctx *q)
 
 /*
  * Finish: a bad field gives the 400 envelope; otherwise run stmt with
- * the pushed parameters and answer its one JSON text.  No row or NULL
- * means an id that the caller cannot see: 404 with notfound.
+ * the pushed parameters.  A document read (item NULL) answers the one
+ * JSON text of its one row, where no row or NULL means an id that the
+ * caller cannot see: 404 with notfound.  A rows read answers the list
+ * that qrows writes of its rows.
  */
-int
-qctx_finish(struct qctx *q, int stmt, const char *notfound)
+static int
+finish(struct qctx *q, int stmt, const char *notfound,
+    const struct qcol *head, const struct qcol *item)
 {
 	struct db_rows	*rows = NULL;
 	const char	*json;
@@ -424,11 +430,20 @@ qctx_finish(struct qctx *q, int stmt, const char *notfound)
 	rc = db_exec(q->r->db, q->r->arena, stmt, q->n, q->params, &rows);
 	if (rc != ERR_OK)
 		return rc;
+	if (item != NULL)
+		return qrows_answer(q->r, rows, head, item, q->limit,
+		    notfound);
 	if (rows == NULL || rows->nrows == 0 || rows->ncols != 1 ||
 	    (json = db_get(rows, 0, 0)) == NULL)
 		return req_fail(q->r, ERR_NOTFOUND, notfound, NULL);
 	resp_json_raw(q->r->resp, 200, json, strlen(json));
 	return ERR_OK;
+}
+
+int
+qctx_finish(struct qctx *q, int stmt, const char *notfound)
+{
+	return finish(q, stmt, notfound, NULL, NULL);
 }
 
 /*
@@ -446,10 +461,12 @@ qctx_release(struct qctx *q, int rc)
 
 /*
  * The handler of a read given as data: the query keys its entries read,
- * each entry's parameters, the statement.
+ * each entry's parameters, the statement; the document it returns, or
+ * with item the list that qrows writes of its rows.
  */
-int
-qctx_read(struct req *r, const struct qctx_read *rd)
+static int
+run(struct req *r, const struct qctx_read *rd, const struct qcol *head,
+    const struct qcol *item)
 {
 	const struct qctx_param	*p;
 	const char		*keys[2 * QCTX_READ_MAXP + 1];
@@ -506,7 +523,20 @@ qctx_read(struct req *r, const struct qctx_read *rd)
 			break;
 		}
 	}
-	rc = qctx_finish(&q, rd->stmt, rd->notfound);
+	rc = finish(&q, rd->stmt, rd->notfound, head, item);
 out:
 	return qctx_release(&q, rc);
+}
+
+int
+qctx_read(struct req *r, const struct qctx_read *rd)
+{
+	return run(r, rd, NULL, NULL);
+}
+
+int
+qctx_rows(struct req *r, const struct qctx_read *rd, const struct qcol *head,
+    const struct qcol *item)
+{
+	return run(r, rd, head, item);
 }

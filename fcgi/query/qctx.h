@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 struct json_object;
+struct qcol;
 struct req;
 
 #define QCTX_NPARAMS	16
@@ -17,6 +18,7 @@ struct qctx {
 	struct json_object	*details;	/* bad fields; NULL: none */
 	const char		*params[QCTX_NPARAMS];
 	size_t			 n;
+	long			 limit;		/* the page's; 0: none */
 };
 
 /* Whose data a read is scoped to (the second statement parameter). */
@@ -117,6 +119,11 @@ struct qctx_read {
 #define QCTX_P_SETTING(KEY, DEF) \
 	{ .kind = QCTX_SETTING, .n = (KEY), .def = (DEF) }
 
+/* The statement returns the whole document as one JSON text. */
 int	 qctx_read(struct req *, const struct qctx_read *);
+/* A list read from rows (qrows.h): the shapes of the head members (NULL:
+ * none) and of an item. */
+int	 qctx_rows(struct req *, const struct qctx_read *,
+	    const struct qcol *head, const struct qcol *item);
 
 #endif

@@ -1383,6 +1383,49 @@ list_put(const char *list, const char *body, const char *items)
 	mem_free(s);
 }
 
+/*
+ * The profile counts that the writes keep (0018_profile_counts) equal a
+ * recount for every worker: checked after each test, whatever it wrote.
+ */
+static void
+profile_counts_same(void)
+{
+	char	*d;
+
+	d = api_sql("SELECT coalesce(string_agg(staff_id::text || ' ' ||"
+	    " coalesce(kept::text, '-') || ' <> ' || counted::text, '; '), '')"
+	    " FROM krow_staff_profile_diff()");
+	if (d[0] != '\0')
+		ck_abort_msg("profile counts differ from a recount: %s", d);
+	mem_free(d);
+}
+
+/* Sam's profile completion: section sec's complete and missing. */
+static void
+completion_is(const char *sec, int complete, const char *missing)
+{
+	struct http_res		 res;
+	struct json_object	*o, *a, *e, *m;
+	size_t			 i;
+
+	api_get_as("/query/staff/profile-completion", tok_sam, &res);
+	o = api_json_ok(&res, 200);
+	ck_assert(json_object_object_get_ex(o, "sections", &a));
+	for (i = 0; i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		if (strcmp(api_str(e, "section"), sec) != 0)
+			continue;
+		ck_assert_msg(json_object_get_boolean(api_member(e,
+		    "complete")) == complete, "%s complete", sec);
+		m = api_member(e, "missing");
+		ck_assert_str_eq(json_object_to_json_string_ext(m,
+		    JSON_C_TO_STRING_PLAIN), missing);
+		http_res_free(&res);
+		return;
+	}
+	ck_abort_msg("no section %s", sec);
+}
+
 START_TEST(test_lists)
 {
 	char	*s;
@@ -1396,7 +1439,10 @@ START_TEST(test_lists)
 	    "\"advanced\"},{\"skill\":\"barista\"}]}",
 	    "[{\"skill\":\"barista\",\"level\":\"intermediate\"},"
 	    "{\"skill\":\"mixology\",\"level\":\"advanced\"}]");
+	completion_is("skills", 1, "[]");
 	list_put("skills", "{\"items\":[]}", "[]");
+	completion_is("skills", 0, "[\"skill\"]");
+	completion_is("industries", 1, "[]");
 	/* Health stays enrolled (since the demo's date), dental is new,
 	 * commuter and retirement go. */
 	s = api_sql("SELECT to_char(enrolled_at AT TIME ZONE 'UTC',"
@@ -1678,7 +1724,7 @@ tcase(Suite *s, const char *name)
 	tc = api_tcase(s, name, 120);
 	/* Before each test (in its process); after the last, also when one
 	 * failed. */
-	tcase_add_checked_fixture(tc, reset_fixture, NULL);
+	tcase_add_checked_fixture(tc, reset_fixture, profile_counts_same);
 	tcase_add_unchecked_fixture(tc, note_today, reset_fixture);
 	return tc;
 }

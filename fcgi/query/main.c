@@ -357,7 +357,9 @@
  *   bank_accounts  a default account;
  *   availability   at least one weekly window;
  *   benefits       optional: never missing, not counted.
- * Deleted rows do not count; "today" is the UTC date.
+ * Deleted rows do not count; "today" is the UTC date.  The counts are
+ * kept per worker by the writes (0018_profile_counts, whose recount view
+ * spells out each one).
  */
 #define PROFILE_RULES \
 	", pr AS (SELECT st.first_name, st.last_name, st.email, st.phone," \
@@ -365,34 +367,17 @@
 	" p.country, p.emergency_contact_name, p.emergency_contact_phone" \
 	" FROM me JOIN staff st ON st.id = me.id" \
 	" LEFT JOIN staff_profiles p ON p.staff_id = me.id)," \
-	" cnt AS (SELECT" \
-	" (SELECT count(*) FROM staff_industries i WHERE i.staff_id = me.id)" \
-	" AS nind," \
-	" (SELECT count(*) FROM staff_skills k WHERE k.staff_id = me.id)" \
-	" AS nskill," \
-	" (SELECT count(*) FROM staff_documents d WHERE d.staff_id = me.id" \
-	" AND d.deleted_at IS NULL) AS ndoc," \
-	" EXISTS (SELECT 1 FROM staff_documents d WHERE d.staff_id = me.id" \
-	" AND d.deleted_at IS NULL AND d.status <> 'rejected' AND d.doc_type" \
-	" IN ('id_card', 'passport', 'drivers_license')) AS has_id," \
-	" EXISTS (SELECT 1 FROM staff_documents d WHERE d.staff_id = me.id" \
-	" AND d.deleted_at IS NULL AND d.status <> 'rejected'" \
-	" AND d.doc_type = 'tax_form') AS has_tax," \
-	" (SELECT count(*) FROM staff_certificates c WHERE c.staff_id = me.id" \
-	" AND c.deleted_at IS NULL) AS ncert," \
-	" EXISTS (SELECT 1 FROM staff_certificates c WHERE c.staff_id = me.id" \
-	" AND c.deleted_at IS NULL AND c.verification_status <> 'rejected'" \
-	" AND (c.expires_on IS NULL OR c.expires_on >= " TODAY("'UTC'") "))" \
-	" AS has_cert," \
-	" (SELECT count(*) FROM staff_bank_accounts ba" \
-	" WHERE ba.staff_id = me.id AND ba.deleted_at IS NULL) AS nbank," \
-	" EXISTS (SELECT 1 FROM staff_bank_accounts ba" \
-	" WHERE ba.staff_id = me.id AND ba.deleted_at IS NULL" \
-	" AND ba.is_default) AS has_bank," \
-	" (SELECT count(*) FROM staff_availability w" \
-	" WHERE w.staff_id = me.id) AS navail," \
-	" (SELECT count(*) FROM staff_benefits bf WHERE bf.staff_id = me.id)" \
-	" AS nbenefit FROM me)," \
+	" cnt AS (SELECT coalesce(c.industries, 0) AS nind," \
+	" coalesce(c.skills, 0) AS nskill, coalesce(c.documents, 0) AS ndoc," \
+	" coalesce(c.id_documents, 0) > 0 AS has_id," \
+	" coalesce(c.tax_forms, 0) > 0 AS has_tax," \
+	" coalesce(c.certificates, 0) AS ncert," \
+	" coalesce(c.cert_valid_until >= " TODAY("'UTC'") ", false)" \
+	" AS has_cert, coalesce(c.bank_accounts, 0) AS nbank," \
+	" coalesce(c.default_bank_accounts, 0) > 0 AS has_bank," \
+	" coalesce(c.availability, 0) AS navail," \
+	" coalesce(c.benefits, 0) AS nbenefit" \
+	" FROM me LEFT JOIN staff_profile_counts c ON c.staff_id = me.id)," \
 	" sec AS (SELECT v.* FROM cnt, pr, LATERAL (VALUES" \
 	" (1, 'personal_info', true, NULL::bigint, array_remove(ARRAY[" \
 	" CASE WHEN pr.first_name IS NULL THEN 'firstName' END," \

@@ -77,6 +77,28 @@ static const struct qcol client_hub_manager[] = {
 	QC_STR("role"), QC_STR("status"), QC_TIME("managerSince"), QC_KEY,
 	QC_KEY, QC_END
 };
+/* An invoice (INVOICE_ROW in main.c), by due date or latest issued. */
+#define CLIENT_INVOICE \
+	QC_STR("invoiceId"), QC_STR("invoiceNumber"), QC_STR("status"), \
+	QC_OBJ("vendor"), QC_STR("vendorId"), QC_STR("name"), QC_CLOSE, \
+	QC_OBJ("billingAccount"), QC_STR("billingAccountId"), \
+	QC_STR("name"), QC_CLOSE, \
+	QC_STR("periodStart"), QC_STR("periodEnd"), QC_TIME("issuedAt"), \
+	QC_STR("dueDate"), QC_STR("currency"), QC_NUM("subtotalCents"), \
+	QC_NUM("taxCents"), QC_NUM("totalCents"), QC_NUM("lineCount"), \
+	QC_NUM("billedMinutes"), QC_NUM("disputedLineCount"), \
+	QC_BOOL("overdue"), QC_TIME("approvedAt"), QC_TIME("disputedAt"), \
+	QC_STR("disputeReason"), QC_TIME("paidAt")
+static const struct qcol client_invoice_summary[] = {
+	QC_OBJ("summary"), QC_NUM("count"), QC_NUM("totalCents"),
+	QC_JSON("currencies"), QC_CLOSE, QC_END
+};
+static const struct qcol client_invoice_by_due[] = {
+	CLIENT_INVOICE, QC_KEY, QC_KEY, QC_END
+};
+static const struct qcol client_invoice_by_issue[] = {
+	CLIENT_INVOICE, QC_KEY_TIME, QC_KEY, QC_END
+};
 static const struct qcol client_billing_account[] = {
 	QC_STR("billingAccountId"), QC_STR("name"), QC_STR("billingEmail"),
 	QC_STR("currency"), QC_STR("billingCycle"),
@@ -171,7 +193,7 @@ h_client_invoices_pending(struct req *r)
 	    QCTX_P_ENUMS("status", "pending|disputed", "pending,disputed"),
 	    QCTX_P_UUID("vendorId"), QCTX_P_PAGE("du") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, client_invoice_summary, client_invoice_by_due);
 }
 
 /*
@@ -187,7 +209,7 @@ h_client_invoices_history(struct req *r)
 	    QCTX_P_UUID("vendorId"), QCTX_P_RANGE(QCTX_INSTANTS, 366),
 	    QCTX_P_PAGE("tu") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, NULL, client_invoice_by_issue);
 }
 
 /*

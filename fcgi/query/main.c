@@ -110,24 +110,6 @@
 	"(EXISTS (SELECT 1 FROM me WHERE me.role <> 'manager') OR" \
 	" EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id" \
 	" AND l.hub_id IN (SELECT id FROM vis)))"
-#define INVOICE_OBJ \
-	"json_build_object('invoiceId', p.id, 'invoiceNumber'," \
-	" p.invoice_number, 'status', p.status," \
-	" 'vendor', json_build_object('vendorId', p.vendor_id, 'name'," \
-	" p.vendor_name)," \
-	" 'billingAccount', json_build_object('billingAccountId'," \
-	" p.billing_account_id, 'name', p.account_name)," \
-	" 'periodStart', p.period_start, 'periodEnd', p.period_end," \
-	" 'issuedAt', " TS("p.issued_at") ", 'dueDate', p.due_date," \
-	" 'currency', p.currency, 'subtotalCents', p.subtotal_cents," \
-	" 'taxCents', p.tax_cents, 'totalCents', p.total_cents," \
-	" 'lineCount', p.nlines, 'billedMinutes', p.minutes," \
-	" 'disputedLineCount', p.ndisputed," \
-	" 'overdue', p.status <> 'paid' AND p.due_date < " TODAY("'UTC'") "," \
-	" 'approvedAt', " TS("p.approved_at") "," \
-	" 'disputedAt', " TS("p.disputed_at") "," \
-	" 'disputeReason', p.dispute_reason," \
-	" 'paidAt', " TS("p.paid_at") ")"
 /* The line counts are kept on the invoice by the writes (0015). */
 #define INVOICE_COLS \
 	"i.*, v.name AS vendor_name, ba.name AS account_name," \
@@ -137,6 +119,16 @@
 	" JOIN vendors v ON v.id = i.vendor_id AND v.tenant_id = i.tenant_id" \
 	" JOIN billing_accounts ba ON ba.id = i.billing_account_id" \
 	" AND ba.tenant_id = i.tenant_id"
+/* The columns of invoice row p for the rows shape client_invoice. */
+#define INVOICE_ROW \
+	"p.id, p.invoice_number, p.status, p.vendor_id, p.vendor_name," \
+	" p.billing_account_id, p.account_name, p.period_start," \
+	" p.period_end, " UTC("p.issued_at") ", p.due_date, p.currency," \
+	" p.subtotal_cents, p.tax_cents, p.total_cents, p.nlines," \
+	" p.minutes, p.ndisputed," \
+	" p.status <> 'paid' AND p.due_date < " TODAY("'UTC'") "," \
+	" " UTC("p.approved_at") ", " UTC("p.disputed_at") "," \
+	" p.dispute_reason, " UTC("p.paid_at")
 /* The shifts of the client screens: live orders, not cancelled. */
 #define LIVE_SHIFTS LIVE_FROM LIVE_WHERE
 #define LIVE_COUNTED \
@@ -589,6 +581,11 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND ($4::text = 'all' OR a.status = $4::text)"
 	    " AND ($6::text IS NULL OR (a.name, a.id) > ($6::text, $7::uuid))"
 	    " ORDER BY a.name, a.id LIMIT $5::integer + 1",
+	/*
+	 * Rows: client_invoice_summary, client_invoice_by_due; the summary
+	 * with no invoice when none is pending, no row for a vendorId the
+	 * caller does not see.
+	 */
 	[STMT_CLIENT_INVOICES_PENDING] =
 	    ME_VIS ", sel AS (SELECT " INVOICE_COLS " FROM invoices i"
 	    INVOICE_JOINS ", me"
@@ -596,18 +593,18 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND i.status = ANY (string_to_array($4::text, ','))"
 	    " AND ($5::uuid IS NULL OR i.vendor_id = $5::uuid)"
 	    " AND " INVOICE_VISIBLE "),"
+	    " summ AS (SELECT count(*) AS n, coalesce(sum(total_cents), 0)"
+	    " AS cents, coalesce(json_agg(DISTINCT currency), '[]'::json)"
+	    " AS currencies FROM sel),"
 	    " page AS (SELECT * FROM sel WHERE $7::text IS NULL OR"
 	    " (sel.due_date, sel.id) > ($7::date, $8::uuid)"
 	    " ORDER BY sel.due_date, sel.id LIMIT $6::integer + 1)"
-	    " SELECT CASE WHEN " VENDOR_FILTER_OK("$5")
-	    " THEN json_build_object('summary', (SELECT json_build_object("
-	    " 'count', count(*), 'totalCents', coalesce(sum(total_cents), 0),"
-	    " 'currencies', coalesce(json_agg(DISTINCT currency), '[]'::json))"
-	    " FROM sel),"
-	    PAGE(INVOICE_OBJ, "p.due_date, p.id",
-	    "p.due_date::text, p.id::text",
-	    "$6::integer")
-	    ") END::text",
+	    " SELECT summ.n, summ.cents, summ.currencies, " INVOICE_ROW ","
+	    " p.due_date, p.id"
+	    " FROM summ LEFT JOIN page p ON true"
+	    " WHERE " VENDOR_FILTER_OK("$5")
+	    " ORDER BY p.due_date, p.id",
+	/* Rows: client_invoice_by_issue (no row: a vendorId not seen). */
 	[STMT_CLIENT_INVOICES_HISTORY] =
 	    ME_VIS ", page AS (SELECT " INVOICE_COLS " FROM invoices i"
 	    INVOICE_JOINS ", me"
@@ -620,11 +617,10 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND ($9::text IS NULL OR"
 	    " (i.issued_at, i.id) < ($9::timestamptz, $10::uuid))"
 	    " ORDER BY i.issued_at DESC, i.id DESC LIMIT $8::integer + 1)"
-	    " SELECT CASE WHEN " VENDOR_FILTER_OK("$5")
-	    " THEN json_build_object("
-	    PAGE(INVOICE_OBJ, "p.issued_at DESC, p.id DESC",
-	    TSK("p.issued_at") ", p.id::text", "$8::integer")
-	    ") END::text",
+	    " SELECT " INVOICE_ROW ", " UTC("p.issued_at") ", p.id"
+	    " FROM (SELECT) one LEFT JOIN page p ON true"
+	    " WHERE " VENDOR_FILTER_OK("$5")
+	    " ORDER BY p.issued_at DESC, p.id DESC",
 	[STMT_CLIENT_ORDERS_VIEW] =
 	    ME_VIS ", sel AS (SELECT o.*, h.name AS hub_name, h.time_zone,"
 	    " coalesce(o.first_shift_at, o.created_at) AS sk,"

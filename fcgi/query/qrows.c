@@ -120,7 +120,7 @@ put_members(struct buf *b, const struct qcol *s, const char *const *v,
 	int	 f;
 
 	for (; s->kind != QCOL_END && s->kind != QCOL_CLOSE; s++) {
-		if (s->kind == QCOL_KEY) {
+		if (s->kind == QCOL_KEY || s->kind == QCOL_KEY_TIME) {
 			(*col)++;
 			continue;
 		}
@@ -148,6 +148,24 @@ put_members(struct buf *b, const struct qcol *s, const char *const *v,
 	return s;
 }
 
+/* "YYYY-MM-DD HH:MM:SS[.ffffff]" as "YYYY-MM-DDTHH:MM:SS[.ffffff]Z". */
+static void
+put_key_time(struct buf *b, const char *v)
+{
+	size_t	 len;
+
+	len = strlen(v);
+	if (len < 19 || v[10] != ' ') {
+		buf_json_str(b, v, len);	/* not a cursor: refused */
+		return;
+	}
+	buf_putc(b, '"');
+	buf_append(b, v, 10);
+	buf_putc(b, 'T');
+	buf_append(b, v + 11, len - 11);
+	buf_append(b, "Z\"", 2);
+}
+
 /* nextCursor: base64url of the JSON array of the key columns of row v. */
 static void
 put_cursor(struct buf *b, const struct qcol *s, const char *const *v)
@@ -161,12 +179,14 @@ put_cursor(struct buf *b, const struct qcol *s, const char *const *v)
 	for (; s->kind != QCOL_END; s++) {
 		if (!is_value(s->kind))
 			continue;
-		if (s->kind == QCOL_KEY) {
+		if (s->kind == QCOL_KEY || s->kind == QCOL_KEY_TIME) {
 			if (!first)
 				buf_putc(&key, ',');
 			first = 0;
 			if (v[col] == NULL)
 				buf_append(&key, "null", 4);
+			else if (s->kind == QCOL_KEY_TIME)
+				put_key_time(&key, v[col]);
 			else
 				buf_json_str(&key, v[col], strlen(v[col]));
 		}

@@ -26,8 +26,10 @@ enum qcol_kind {
 	QCOL_OBJ,	/* an object of the entries up to its QCOL_CLOSE */
 	QCOL_OBJ_NULL,	/* the same, or null when its first column is NULL */
 	QCOL_CLOSE,	/* ends a QCOL_OBJ or QCOL_OBJ_NULL (no column) */
-	QCOL_KEY	/* not written: the next member of the sort key that
+	QCOL_KEY,	/* not written: the next member of the sort key that
 			   nextCursor carries (a text) */
+	QCOL_KEY_TIME	/* the same, a timestamp as QCOL_TIME reads it, that
+			   the cursor carries to the microsecond (RFC 3339) */
 };
 
 struct qcol {
@@ -44,6 +46,7 @@ struct qcol {
 #define QC_OBJ_NULL(N)	{ QCOL_OBJ_NULL, (N) }
 #define QC_CLOSE	{ QCOL_CLOSE, NULL }
 #define QC_KEY		{ QCOL_KEY, NULL }
+#define QC_KEY_TIME	{ QCOL_KEY_TIME, NULL }
 #define QC_END		{ QCOL_END, NULL }
 
 /* The number of columns that shape s (up to QCOL_END) reads. */

@@ -611,9 +611,9 @@ static const char *const stmts[STMT__MAX] = {
 	    " WHERE i.tenant_id = $1::uuid AND i.business_id = $2::uuid"
 	    " AND i.status = ANY (string_to_array($4::text, ','))"
 	    " AND ($5::uuid IS NULL OR i.vendor_id = $5::uuid)"
-	    " AND ($6::text IS NULL OR i.issued_at >= " RANGE_LO("$6", "'UTC'")
-	    ") AND ($7::text IS NULL OR i.issued_at < " RANGE_HI("$7", "'UTC'")
-	    ") AND " INVOICE_VISIBLE
+	    " AND i.issued_at >= coalesce(" RANGE_LO("$6", "'UTC'") ","
+	    " '-infinity') AND i.issued_at < coalesce("
+	    RANGE_HI("$7", "'UTC'") ", 'infinity') AND " INVOICE_VISIBLE
 	    " AND ($9::text IS NULL OR"
 	    " (i.issued_at, i.id) < ($9::timestamptz, $10::uuid))"
 	    " ORDER BY i.issued_at DESC, i.id DESC LIMIT $8::integer + 1)"

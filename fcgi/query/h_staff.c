@@ -29,7 +29,30 @@
 #include "conf.h"
 #include "req.h"
 #include "qctx.h"
+#include "qrows.h"
 #include "query.h"
+
+/* An assignment of the caller with its shift (ASSIGN_ROW in main.c). */
+static const struct qcol staff_assignment[] = {
+	QC_STR("shiftId"), QC_STR("orderNumber"), QC_STR("title"),
+	QC_STR("shiftStatus"), QC_TIME("startsAt"), QC_TIME("endsAt"),
+	QC_STR("localDate"), QC_STR("localStartTime"), QC_STR("localEndTime"),
+	QC_BOOL("crossesMidnight"), QC_NUM("breakMinutes"),
+	QC_NUM("paidMinutes"),
+	QC_OBJ("business"), QC_STR("businessId"), QC_STR("name"), QC_CLOSE,
+	QC_OBJ("role"), QC_STR("roleId"), QC_STR("roleCode"), QC_STR("name"),
+	QC_CLOSE,
+	QC_NUM("payRateCents"), QC_STR("currency"),
+	QC_NUM("estimatedPayCents"),
+	QC_OBJ("hub"), QC_STR("hubId"), QC_STR("name"), QC_STR("city"),
+	QC_STR("timeZone"), QC_CLOSE,
+	QC_STR("assignmentId"), QC_STR("status"), QC_TIME("appliedAt"),
+	QC_TIME("assignedAt"), QC_TIME("confirmedAt"), QC_TIME("checkedInAt"),
+	QC_TIME("checkedOutAt"), QC_TIME("completedAt"),
+	QC_TIME("cancelledAt"), QC_STR("cancelReason"),
+	QC_NUM("workedMinutes"), QC_NUM("earnedCents"),
+	QC_KEY_TIME, QC_KEY, QC_END
+};
 
 /* A list of mine: limit and cursor (start instant, id) only. */
 static int
@@ -38,7 +61,7 @@ shift_list(struct req *r, enum stmt stmt)
 	const struct qctx_read	 rd = { stmt, QCTX_STAFF, NULL, {
 	    QCTX_P_PAGE("tu") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, NULL, staff_assignment);
 }
 
 /* A read without parameters; notfound when the caller has no staff row. */
@@ -93,7 +116,10 @@ h_staff_shifts_completed(struct req *r)
 int
 h_staff_shifts_open(struct req *r)
 {
-	return shift_list(r, STMT_STAFF_SHIFTS_OPEN);
+	static const struct qctx_read rd = { STMT_STAFF_SHIFTS_OPEN,
+	    QCTX_STAFF, NULL, { QCTX_P_PAGE("tu") } };
+
+	return qctx_read(r, &rd);
 }
 
 /*

@@ -240,15 +240,15 @@
 	" AND b.tenant_id = s.tenant_id"
 /*
  * MINE: "mine", every assignment of the caller with its shift, order,
- * hub, business, position and role, and the minutes worked on it.
+ * hub, business, position and role, and the minutes worked on it;
+ * MINE_FROM(SRC) the same for the assignments a that SRC joins.
  */
-#define MINE \
+#define MINE_FROM(SRC) \
 	", mine AS (SELECT a.id AS aid, a.status AS astatus, a.applied_at," \
 	" a.assigned_at, a.confirmed_at, a.checked_in_at, a.checked_out_at," \
 	" a.completed_at, a.declined_at, a.cancelled_at, a.cancel_reason," \
 	" o.status AS ostatus, tw.worked," SHIFT_SRC \
-	" FROM me JOIN assignments a ON a.staff_id = me.id" \
-	" AND a.tenant_id = $1::uuid" \
+	" FROM " SRC \
 	" JOIN shifts s ON s.id = a.shift_id AND s.tenant_id = a.tenant_id" \
 	SHIFT_JOINS \
 	" JOIN shift_positions sp ON sp.id = a.position_id" \
@@ -257,6 +257,9 @@
 	" LEFT JOIN LATERAL (SELECT sum(te.worked_minutes) AS worked" \
 	" FROM time_entries te WHERE te.assignment_id = a.id" \
 	" AND te.status <> 'voided') tw ON true)"
+#define MINE \
+	MINE_FROM("me JOIN assignments a ON a.staff_id = me.id" \
+	" AND a.tenant_id = $1::uuid")
 /* A live assignment whose shift and order still stand. */
 #define MINE_LIVE \
 	"m.sstatus <> 'cancelled' AND m.ostatus <> 'cancelled'"
@@ -316,23 +319,52 @@
 #define ASSIGN_OBJ \
 	"json_build_object(" SHIFT_MEMBERS ", 'hub', " HUB_SHORT ", " \
 	ASSIGN_MEMBERS ")"
-/* A page of mine where W holds, by start (ASC) or latest first (DESC). */
-#define MINE_PAGE_ASC(W) \
-	SQLR_ME_STAFF MINE ", page AS (SELECT * FROM mine m WHERE (" W ")" \
-	" AND ($5::text IS NULL OR" \
-	" (m.starts_at, m.aid) > ($5::timestamptz, $6::uuid))" \
-	" ORDER BY m.starts_at, m.aid LIMIT $4::integer + 1)" \
-	" SELECT json_build_object(" \
-	PAGE(ASSIGN_OBJ, "p.starts_at, p.aid", \
-	TSK("p.starts_at") ", p.aid::text", "$4::integer") ")::text"
-#define MINE_PAGE_DESC(W) \
-	SQLR_ME_STAFF MINE ", page AS (SELECT * FROM mine m WHERE (" W ")" \
-	" AND ($5::text IS NULL OR" \
-	" (m.starts_at, m.aid) < ($5::timestamptz, $6::uuid))" \
-	" ORDER BY m.starts_at DESC, m.aid DESC LIMIT $4::integer + 1)" \
-	" SELECT json_build_object(" \
-	PAGE(ASSIGN_OBJ, "p.starts_at DESC, p.aid DESC", \
-	TSK("p.starts_at") ", p.aid::text", "$4::integer") ")::text"
+/*
+ * The columns of an assignment row p for the rows shape staff_assignment
+ * (h_staff.c): SHIFT_MEMBERS, HUB_SHORT and ASSIGN_MEMBERS as plain
+ * values, then the sort key (start, id).
+ */
+#define ASSIGN_ROW \
+	"p.sid, p.order_number, p.title, p.sstatus, " UTC("p.starts_at") "," \
+	" " UTC("p.ends_at") ", (p.starts_at AT TIME ZONE p.time_zone)::date," \
+	" to_char(p.starts_at AT TIME ZONE p.time_zone, 'HH24:MI')," \
+	" to_char(p.ends_at AT TIME ZONE p.time_zone, 'HH24:MI')," \
+	" ((p.ends_at - interval '1 microsecond') AT TIME ZONE p.time_zone)" \
+	"::date > (p.starts_at AT TIME ZONE p.time_zone)::date," \
+	" p.break_minutes, " PAID_MIN ", p.bid, p.business_name, p.rid," \
+	" p.role_code, p.role_name, p.pay_rate_cents, p.currency," \
+	" round(" PAID_MIN " * p.pay_rate_cents / 60.0)::bigint," \
+	" p.hid, p.hub_name, p.city, p.time_zone," \
+	" p.aid, p.astatus, " UTC("p.applied_at") ", " UTC("p.assigned_at") \
+	", " UTC("p.confirmed_at") ", " UTC("p.checked_in_at") "," \
+	" " UTC("p.checked_out_at") ", " UTC("p.completed_at") "," \
+	" " UTC("coalesce(p.cancelled_at, p.declined_at)") ", p.cancel_reason," \
+	" p.worked, round(p.worked * p.pay_rate_cents / 60.0)::bigint," \
+	" " UTC("p.starts_at") ", p.aid"
+/*
+ * A page of mine where W holds (over m: aid, astatus, sstatus, ostatus,
+ * starts_at), by start (ASC) or latest first (DESC): the page's keys
+ * first, from the assignments, shifts and orders alone, then the rest of
+ * mine for the page's rows only.
+ */
+#define MINE_PAGE(W, CMP, DIR) \
+	SQLR_ME_STAFF ", pk AS (SELECT m.aid FROM (SELECT a.id AS aid," \
+	" a.status AS astatus, s.status AS sstatus, o.status AS ostatus," \
+	" s.starts_at FROM me JOIN assignments a ON a.staff_id = me.id" \
+	" AND a.tenant_id = $1::uuid" \
+	" JOIN shifts s ON s.id = a.shift_id AND s.tenant_id = a.tenant_id" \
+	" JOIN orders o ON o.id = s.order_id AND o.tenant_id = s.tenant_id)" \
+	" m WHERE (" W ") AND ($5::text IS NULL OR" \
+	" (m.starts_at, m.aid) " CMP " ($5::timestamptz, $6::uuid))" \
+	" ORDER BY m.starts_at " DIR ", m.aid " DIR \
+	" LIMIT $4::integer + 1)" \
+	MINE_FROM("pk JOIN assignments a ON a.id = pk.aid" \
+	" AND a.tenant_id = $1::uuid") \
+	" SELECT " ASSIGN_ROW " FROM mine p" \
+	" ORDER BY p.starts_at " DIR ", p.aid " DIR
+#define MINE_PAGE_ASC(W)	MINE_PAGE(W, ">", "ASC")
+#define MINE_PAGE_DESC(W)	MINE_PAGE(W, "<", "DESC")
+
 /*
  * PROFILE_RULES (after SQLR_ME_STAFF): "sec", one row per profile section
  * of the caller: ord, section, required, items (rows it holds), missing
@@ -1274,6 +1306,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * parameters in the order h_staff.c pushes them.  Lists: $4
 	 * limit, $5 $6 cursor (start, id).
 	 */
+	/* Rows: staff_assignment (h_staff.c), the next four. */
 	[STMT_STAFF_SHIFTS_ASSIGNED] =
 	    MINE_PAGE_ASC("m.astatus IN ('assigned', 'confirmed',"
 	    " 'checked_in', 'checked_out') AND " MINE_LIVE),

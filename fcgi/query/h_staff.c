@@ -54,6 +54,17 @@ static const struct qcol staff_assignment[] = {
 	QC_KEY_TIME, QC_KEY, QC_END
 };
 
+/* A payment to the caller (STMT_STAFF_PAYMENTS_HISTORY). */
+static const struct qcol staff_payment[] = {
+	QC_STR("paymentId"), QC_STR("periodStart"), QC_STR("periodEnd"),
+	QC_STR("status"), QC_NUM("shiftCount"), QC_NUM("minutesWorked"),
+	QC_STR("currency"), QC_NUM("grossCents"), QC_NUM("deductionsCents"),
+	QC_NUM("netCents"), QC_TIME("paidAt"),
+	QC_OBJ_NULL("bankAccount"), QC_STR("bankAccountId"),
+	QC_STR("bankName"), QC_STR("last4"), QC_CLOSE,
+	QC_KEY, QC_KEY, QC_END
+};
+
 /* A list of mine: limit and cursor (start instant, id) only. */
 static int
 shift_list(struct req *r, enum stmt stmt)
@@ -252,7 +263,7 @@ h_staff_payments_history(struct req *r)
 	    "pending|processing|paid|failed",
 	    "pending,processing,paid,failed"), QCTX_P_PAGE("du") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, NULL, staff_payment);
 }
 
 /*

@@ -45,6 +45,12 @@
 #define SEES(HUB) \
 	"(" ME_ROLE " <> 'manager' OR EXISTS (SELECT 1 FROM hub_managers m" \
 	" WHERE m.hub_id = " HUB " AND m.user_id = $3::uuid))"
+/* The same for the staff reads: the caller is an active worker ($2). */
+#define ME_STAFF \
+	"EXISTS (SELECT 1 FROM users u JOIN staff s ON s.id = u.staff_id" \
+	" AND s.tenant_id = u.tenant_id WHERE u.id = $3::uuid" \
+	" AND u.tenant_id = $1::uuid AND u.staff_id = $2::uuid" \
+	" AND u.actor = 'staff' AND u.status = 'active')"
 /* A timestamptz as the UTC timestamp that QCOL_TIME writes. */
 #define UTC(x) "((" x ") AT TIME ZONE 'UTC')"
 /* Instants as RFC 3339 UTC; TSK keeps the microseconds (cursor keys). */
@@ -1564,28 +1570,21 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND p.tenant_id = $1::uuid AND p.status = 'paid'))"
 	    " FROM me)::text",
 	/* $4 status (comma list), $5 limit, $6 $7 cursor (period, id). */
+	/* Rows: staff_payment (h_staff.c). */
 	[STMT_STAFF_PAYMENTS_HISTORY] =
-	    SQLR_ME_STAFF ", page AS (SELECT p.*, b.bank_name,"
-	    " b.account_last4 FROM me JOIN staff_payments p"
-	    " ON p.staff_id = me.id AND p.tenant_id = $1::uuid"
+	    "SELECT p.id, p.period_start, p.period_end, p.status,"
+	    " p.shifts_count, p.minutes_worked, p.currency, p.gross_cents,"
+	    " p.deductions_cents, p.net_cents, " UTC("p.paid_at") ","
+	    " p.bank_account_id, b.bank_name, b.account_last4,"
+	    " p.period_start, p.id"
+	    " FROM staff_payments p"
 	    " LEFT JOIN staff_bank_accounts b ON b.id = p.bank_account_id"
-	    " WHERE p.status = ANY (string_to_array($4::text, ','))"
+	    " WHERE p.staff_id = $2::uuid AND p.tenant_id = $1::uuid"
+	    " AND " ME_STAFF
+	    " AND p.status = ANY (string_to_array($4::text, ','))"
 	    " AND ($6::text IS NULL OR"
 	    " (p.period_start, p.id) < ($6::date, $7::uuid))"
-	    " ORDER BY p.period_start DESC, p.id DESC LIMIT $5::integer + 1)"
-	    " SELECT json_build_object("
-	    PAGE("json_build_object('paymentId', p.id,"
-	    " 'periodStart', p.period_start, 'periodEnd', p.period_end,"
-	    " 'status', p.status, 'shiftCount', p.shifts_count,"
-	    " 'minutesWorked', p.minutes_worked, 'currency', p.currency,"
-	    " 'grossCents', p.gross_cents,"
-	    " 'deductionsCents', p.deductions_cents,"
-	    " 'netCents', p.net_cents, 'paidAt', " TS("p.paid_at") ","
-	    " 'bankAccount', CASE WHEN p.bank_account_id IS NULL THEN NULL"
-	    " ELSE json_build_object('bankAccountId', p.bank_account_id,"
-	    " 'bankName', p.bank_name, 'last4', p.account_last4::text) END)",
-	    "p.period_start DESC, p.id DESC",
-	    "p.period_start::text, p.id::text", "$5::integer") ")::text",
+	    " ORDER BY p.period_start DESC, p.id DESC LIMIT $5::integer + 1",
 	/*
 	 * The worker's notifications (staff_events), newest first; $4
 	 * 'true': unread ones only; the unread count beside the page.

@@ -1223,6 +1223,39 @@ START_TEST(test_cleanup)
 }
 END_TEST
 
+/*
+ * Every order's span (first shift start, last shift start and end) is
+ * that of its shifts, as the shift triggers keep it (0003, 0021): checked
+ * after each test, whatever it wrote.
+ */
+static void
+spans_same(void)
+{
+	char	*d;
+
+	d = api_sql("SELECT coalesce(string_agg(o.order_number, ' '), '')"
+	    " FROM orders o LEFT JOIN (SELECT order_id, min(starts_at) AS f,"
+	    " max(starts_at) AS ls, max(ends_at) AS l FROM shifts"
+	    " GROUP BY order_id) x ON x.order_id = o.id"
+	    " WHERE (o.first_shift_at, o.last_shift_start, o.last_shift_end)"
+	    " IS DISTINCT FROM (x.f, x.ls, x.l)");
+	if (d[0] != '\0')
+		ck_abort_msg("orders whose span differs from their shifts': %s",
+		    d);
+	mem_free(d);
+}
+
+/* A test case of the suite, checking the spans after each test. */
+static TCase *
+tcase(Suite *s, const char *name)
+{
+	TCase	*tc;
+
+	tc = api_tcase(s, name, 180);
+	tcase_add_checked_fixture(tc, NULL, spans_same);
+	return tc;
+}
+
 static Suite *
 orders_suite(void)
 {
@@ -1230,22 +1263,22 @@ orders_suite(void)
 	TCase	*tc;
 
 	s = suite_create("orders");
-	tc = api_tcase(s, "create", 180);
+	tc = tcase(s, "create");
 	tcase_add_test(tc, test_create);
 	tcase_add_test(tc, test_create_invalid);
 	tcase_add_test(tc, test_create_refused);
 	tcase_add_test(tc, test_create_replay);
 	tcase_add_test(tc, test_create_parallel);
-	tc = api_tcase(s, "update", 180);
+	tc = tcase(s, "update");
 	tcase_add_test(tc, test_update);
 	tcase_add_test(tc, test_update_refused);
-	tc = api_tcase(s, "cancel", 180);
+	tc = tcase(s, "cancel");
 	tcase_add_test(tc, test_cancel);
-	tc = api_tcase(s, "reorder", 180);
+	tc = tcase(s, "reorder");
 	tcase_add_test(tc, test_reorder);
-	tc = api_tcase(s, "bad bodies", 180);
+	tc = tcase(s, "bad bodies");
 	tcase_add_test(tc, test_bad_bodies);
-	tc = api_tcase(s, "cleanup", 180);
+	tc = tcase(s, "cleanup");
 	tcase_add_test(tc, test_cleanup);
 	return s;
 }

@@ -33,8 +33,8 @@
  * weekly row; UTC without one) and whether it has a weekly pattern; and
  * small sets of the caller's, each read once, that the tests below look
  * up instead of reading big tables once per position:
- *   "sqlr_week", its weekly windows, and "sqlr_exc", its availability
- *   exceptions (SQLR_AVAILABLE);
+ *   "sqlr_week", its weekly windows, "sqlr_wz", their zones, and
+ *   "sqlr_exc", its availability exceptions (SQLR_AVAILABLE);
  *   "sqlr_busy", one row: spans, the union (a multirange) of the spans
  *   of its live assignments (on shifts not cancelled) that are not over
  *   yet (a position that could be applied for starts later, so an older
@@ -46,19 +46,21 @@
  * A statement reads only those it refers to.
  */
 #define SQLR_AVAIL \
-	", az AS MATERIALIZED (SELECT coalesce((SELECT w.time_zone FROM staff_availability" \
-	" w, me WHERE w.staff_id = me.id ORDER BY w.day_of_week," \
-	" w.start_time LIMIT 1), 'UTC') AS tz," \
+	", az AS MATERIALIZED (SELECT coalesce((SELECT w.time_zone" \
+	" FROM staff_availability w, me WHERE w.staff_id = me.id" \
+	" ORDER BY w.day_of_week, w.start_time LIMIT 1), 'UTC') AS tz," \
 	" EXISTS (SELECT 1 FROM staff_availability w, me" \
 	" WHERE w.staff_id = me.id) AS has)" \
 	", sqlr_week AS MATERIALIZED (SELECT w.day_of_week, w.start_time," \
 	" w.end_time, w.time_zone FROM staff_availability w, me" \
 	" WHERE w.staff_id = me.id)" \
+	", sqlr_wz AS MATERIALIZED (SELECT DISTINCT w.time_zone" \
+	" FROM sqlr_week w)" \
 	", sqlr_exc AS MATERIALIZED (SELECT e.day, e.available, e.start_time," \
 	" e.end_time FROM staff_availability_exceptions e, me" \
 	" WHERE e.staff_id = me.id)" \
-	", sqlr_busy AS MATERIALIZED (SELECT range_agg(tstzrange(s2.starts_at," \
-	" s2.ends_at)) AS spans" \
+	", sqlr_busy AS MATERIALIZED (SELECT" \
+	" range_agg(tstzrange(s2.starts_at, s2.ends_at)) AS spans" \
 	" FROM me JOIN assignments a ON a.staff_id = me.id" \
 	" JOIN shifts s2 ON s2.id = a.shift_id WHERE a.status IN" \
 	" ('applied', 'assigned', 'confirmed', 'checked_in', 'checked_out')" \
@@ -83,27 +85,30 @@
  *      (in the window's own zone); a shift that runs past the end of
  *      the window, midnight included, does not fit.
  * The days of 1 and 2 are looked up in a hash of the caller's
- * exceptions (uncorrelated IN), the windows of 4 in sqlr_week, the
- * weekday first (the CASE keeps the planner from testing the times,
- * three more conversions to the window's zone, of the other days).
+ * exceptions (uncorrelated IN; not even that for a caller without any);
+ * for 4, S and E are converted once to each zone of the caller's
+ * windows (sqlr_wz; OFFSET 0 keeps the planner from pasting the
+ * conversion into every test) and the windows of that zone and weekday
+ * looked up (a hash of sqlr_week).
  */
 #define SQLR_AZ_DAY(S) "(" S " AT TIME ZONE az.tz)::date"
 #define SQLR_AVAILABLE(S, E) \
-	"(CASE WHEN " SQLR_AZ_DAY(S) " IN (SELECT e.day FROM sqlr_exc e" \
-	" WHERE NOT e.available) THEN false" \
-	" WHEN " SQLR_AZ_DAY(S) " IN (SELECT e.day FROM sqlr_exc e)" \
-	" THEN EXISTS (SELECT 1 FROM sqlr_exc e" \
+	"(CASE WHEN EXISTS (SELECT 1 FROM sqlr_exc)" \
+	" AND " SQLR_AZ_DAY(S) " IN (SELECT e.day FROM sqlr_exc e)" \
+	" THEN " SQLR_AZ_DAY(S) " NOT IN (SELECT e.day FROM sqlr_exc e" \
+	" WHERE NOT e.available) AND EXISTS (SELECT 1 FROM sqlr_exc e" \
 	" WHERE e.day = " SQLR_AZ_DAY(S) \
 	" AND e.available AND (" S " AT TIME ZONE az.tz)::time >=" \
 	" e.start_time AND (" E " AT TIME ZONE az.tz) <= e.day + e.end_time)" \
 	" WHEN NOT az.has THEN true" \
-	" ELSE EXISTS (SELECT 1 FROM sqlr_week w" \
-	" WHERE CASE WHEN w.day_of_week =" \
-	" date_part('dow', " S " AT TIME ZONE w.time_zone)" \
-	" THEN (" S " AT TIME ZONE w.time_zone)::time >= w.start_time" \
-	" AND (" E " AT TIME ZONE w.time_zone) <=" \
-	" (" S " AT TIME ZONE w.time_zone)::date + w.end_time" \
-	" ELSE false END) END)"
+	" ELSE EXISTS (SELECT 1 FROM sqlr_wz z CROSS JOIN LATERAL" \
+	" (SELECT " S " AT TIME ZONE z.time_zone AS ls," \
+	" " E " AT TIME ZONE z.time_zone AS le OFFSET 0) l" \
+	" WHERE EXISTS (SELECT 1 FROM sqlr_week w" \
+	" WHERE w.time_zone = z.time_zone" \
+	" AND w.day_of_week = date_part('dow', l.ls)" \
+	" AND l.ls::time >= w.start_time" \
+	" AND l.le <= l.ls::date + w.end_time)) END)"
 
 /*
  * SQLR_OPENPOS_OK: whether position sp is one the caller (me, az, after

@@ -278,7 +278,8 @@
  */
 #define OPENPOS \
 	", openpos AS MATERIALIZED (SELECT sp.id AS pid," \
-	" sp.shift_starts_at AS sk" SQLR_OPENPOS_SP " WHERE " SQLR_OPENPOS_OK ")"
+	" sp.shift_starts_at AS sk" SQLR_OPENPOS_SP \
+	" WHERE " SQLR_OPENPOS_OK ")"
 /* The shift rows (SHIFT_SRC, open_slots, sk) of the positions k.pid of K. */
 #define OPENPOS_ROWS(K) \
 	"SELECT " SHIFT_SRC ", sp.headcount - f.filled AS open_slots, k.sk" \
@@ -1329,9 +1330,9 @@ static const char *const stmts[STMT__MAX] = {
 	    " CROSS JOIN sqlr_roles x CROSS JOIN LATERAL (SELECT sp.id AS pid,"
 	    " sp.shift_starts_at AS sk FROM shift_positions sp"
 	    " WHERE sp.vendor_role_id = x.vendor_role_id"
-	    " AND (sp.shift_starts_at, sp.id) > (coalesce($5::text::timestamptz,"
-	    " '-infinity'), coalesce($6::text::uuid,"
-	    " '00000000-0000-0000-0000-000000000000'))"
+	    " AND (sp.shift_starts_at, sp.id) >"
+	    " (coalesce($5::text::timestamptz, '-infinity'),"
+	    " coalesce($6::text::uuid, '00000000-0000-0000-0000-000000000000'))"
 	    " AND " SQLR_OPENPOS_OK
 	    " ORDER BY sp.shift_starts_at, sp.id LIMIT $4::integer + 1) q"
 	    " ORDER BY q.sk, q.pid LIMIT $4::integer + 1)"

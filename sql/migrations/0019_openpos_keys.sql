@@ -23,9 +23,9 @@
 -- shift's status, end or order, and an order's status, are copied to
 -- its positions (only those that differ).  Unlike the coverage counts
 -- these are kept in the generator too (krow.coverage_deferred is not
--- looked at): the per-row work is small.  krow_openpos_diff() lists the
--- positions whose copies differ from their shift and order (none when
--- all is well).
+-- looked at): the per-row work is small.  krow_openpos_diff(business)
+-- (NULL: all) lists the positions whose copies differ from their shift
+-- and order (none when all is well; t/check_coverage_counts).
 --
 -- Locks: an order's trigger locks its shifts (FOR NO KEY UPDATE, as
 -- krow_coverage_orders() already did before it, in trigger name order)
@@ -43,20 +43,22 @@ UPDATE shift_positions sp SET shift_ends_at = s.ends_at,
 FROM shifts s JOIN orders o ON o.id = s.order_id
 WHERE s.id = sp.shift_id;
 
-CREATE FUNCTION krow_openpos_diff()
+CREATE FUNCTION krow_openpos_diff(bid uuid)
     RETURNS TABLE (id uuid, col text, kept text, computed text)
     LANGUAGE sql STABLE
     AS $$
 	SELECT sp.id, 'shift_ends_at', sp.shift_ends_at::text,
 	    s.ends_at::text
 	FROM shift_positions sp JOIN shifts s ON s.id = sp.shift_id
-	WHERE sp.shift_ends_at IS DISTINCT FROM s.ends_at
+	WHERE (bid IS NULL OR sp.business_id = bid)
+	AND sp.shift_ends_at IS DISTINCT FROM s.ends_at
 	UNION ALL
 	SELECT sp.id, 'shift_open', sp.shift_open::text,
 	    (s.status = 'open' AND o.status = 'open')::text
 	FROM shift_positions sp JOIN shifts s ON s.id = sp.shift_id
 	JOIN orders o ON o.id = s.order_id
-	WHERE sp.shift_open IS DISTINCT FROM
+	WHERE (bid IS NULL OR sp.business_id = bid)
+	AND sp.shift_open IS DISTINCT FROM
 	    (s.status = 'open' AND o.status = 'open')
 $$;
 

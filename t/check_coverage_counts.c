@@ -318,7 +318,8 @@ START_TEST(test_writes)
 	same("clock out");
 
 	/* Fixture-style writes: cancel shift B, a position of B, put B
-	 * back, remove an assignment. */
+	 * back, open the position on B cancelled again, remove an
+	 * assignment. */
 	q = fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
 	    " SELECT 1", sb);
 	mem_free(api_sql(q));
@@ -332,6 +333,19 @@ START_TEST(test_writes)
 	mem_free(api_sql(q));
 	mem_free(q);
 	same("cancel position");
+	/* The position opens again on the shift cancelled meanwhile. */
+	q = fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
+	    " UPDATE shift_positions SET status = 'open' WHERE id = '%s';"
+	    " SELECT 1", sb, pb);
+	mem_free(api_sql(q));
+	mem_free(q);
+	same("reopen position");
+	q = fmt("UPDATE shifts SET status = 'open' WHERE id = '%s';"
+	    " UPDATE shift_positions SET status = 'cancelled' WHERE id = '%s';"
+	    " SELECT 1", sb, pb);
+	mem_free(api_sql(q));
+	mem_free(q);
+	same("cancel position again");
 	q = fmt("DELETE FROM staff_events WHERE assignment_id = '%s';"
 	    " DELETE FROM assignments WHERE id = '%s'; SELECT 1", app, app);
 	mem_free(api_sql(q));

@@ -18,19 +18,32 @@
 -- rows they reject or only count.  It replaces
 -- shift_positions_open_start_idx (0012), used by nothing else.
 --
--- Kept in the writer's transaction by the triggers below: a position
--- reads its shift and order when written (or moved to another shift); a
--- shift's status, end or order, and an order's status, are copied to
--- its positions (only those that differ).  Unlike the coverage counts
--- these are kept in the generator too (krow.coverage_deferred is not
--- looked at): the per-row work is small.  krow_openpos_diff(business)
--- (NULL: all) lists the positions whose copies differ from their shift
--- and order (none when all is well; t/check_coverage_counts).
+-- Kept in the writer's transaction by the triggers below, for the
+-- positions whose status is open (the only ones OPENPOS reads; others
+-- keep what they had, and get it again when they open): a position
+-- reads its shift and order when written, moved to another shift or
+-- opened again; a shift's status, end or order, and an order's status,
+-- are copied to its open positions (only those that differ).  Unlike
+-- the coverage counts these are kept in the generator too
+-- (krow.coverage_deferred is not looked at): the per-row work is small.
+-- krow_openpos_diff(business) (NULL: all) lists the open positions
+-- whose copies differ from their shift and order (none when all is
+-- well; t/check_coverage_counts).
 --
--- Locks: an order's trigger locks its shifts (FOR NO KEY UPDATE, as
--- krow_coverage_orders() already did before it, in trigger name order)
--- before reading their status, so that a concurrent change of a shift
--- and of its order cannot both copy the other's old status.
+-- Locks: only open positions are written, so that a shift that becomes
+-- filled (all its positions are) or open again (one of them is) does
+-- not lock its other positions, which a concurrent command may hold
+-- while it waits for the shift (a new deadlock).  An order's trigger
+-- locks its shifts (FOR NO KEY UPDATE, as krow_coverage_orders()
+-- already did before it, in trigger name order) before reading their
+-- status, so that a concurrent change of a shift and of its order
+-- cannot both copy the other's old status; a position written or
+-- opened again reads its shift and order FOR SHARE, so that it waits
+-- for a change of their status in progress (and one that comes later
+-- waits for it, then sees the position open).  Position before shift
+-- is the order in which apply and assign already lock (the coverage
+-- counts lock the shift after the position); the order row is locked
+-- only there and by the order's own status change.
 --
 -- Depends on 0012 (shift_starts_at, filled_count).
 
@@ -50,19 +63,20 @@ CREATE FUNCTION krow_openpos_diff(bid uuid)
 	SELECT sp.id, 'shift_ends_at', sp.shift_ends_at::text,
 	    s.ends_at::text
 	FROM shift_positions sp JOIN shifts s ON s.id = sp.shift_id
-	WHERE (bid IS NULL OR sp.business_id = bid)
+	WHERE (bid IS NULL OR sp.business_id = bid) AND sp.status = 'open'
 	AND sp.shift_ends_at IS DISTINCT FROM s.ends_at
 	UNION ALL
 	SELECT sp.id, 'shift_open', sp.shift_open::text,
 	    (s.status = 'open' AND o.status = 'open')::text
 	FROM shift_positions sp JOIN shifts s ON s.id = sp.shift_id
 	JOIN orders o ON o.id = s.order_id
-	WHERE (bid IS NULL OR sp.business_id = bid)
+	WHERE (bid IS NULL OR sp.business_id = bid) AND sp.status = 'open'
 	AND sp.shift_open IS DISTINCT FROM
 	    (s.status = 'open' AND o.status = 'open')
 $$;
 
--- A position written, or moved to another shift: its shift's copies.
+-- A position written, moved to another shift or opened again: its
+-- shift's copies.
 CREATE FUNCTION krow_openpos_position() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -70,7 +84,7 @@ BEGIN
 	SELECT s.ends_at, s.status = 'open' AND o.status = 'open'
 	INTO NEW.shift_ends_at, NEW.shift_open
 	FROM shifts s JOIN orders o ON o.id = s.order_id
-	WHERE s.id = NEW.shift_id;
+	WHERE s.id = NEW.shift_id FOR SHARE OF s, o;
 	IF NOT FOUND THEN
 		NEW.shift_ends_at := NULL;
 		NEW.shift_open := false;
@@ -78,11 +92,16 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-CREATE TRIGGER shift_positions_openpos BEFORE INSERT OR UPDATE OF shift_id
+CREATE TRIGGER shift_positions_openpos_ins BEFORE INSERT
     ON shift_positions FOR EACH ROW
     EXECUTE FUNCTION krow_openpos_position();
+CREATE TRIGGER shift_positions_openpos_upd BEFORE UPDATE OF shift_id, status
+    ON shift_positions FOR EACH ROW
+    WHEN (OLD.shift_id IS DISTINCT FROM NEW.shift_id OR
+	(NEW.status = 'open' AND OLD.status IS DISTINCT FROM 'open'))
+    EXECUTE FUNCTION krow_openpos_position();
 
--- A shift's status, end or order changed: its positions' copies.
+-- A shift's status, end or order changed: its open positions' copies.
 CREATE FUNCTION krow_openpos_shifts() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -94,7 +113,8 @@ BEGIN
 	isopen := coalesce(isopen, false);
 	UPDATE shift_positions sp SET shift_ends_at = NEW.ends_at,
 	    shift_open = isopen
-	WHERE sp.shift_id = NEW.id AND (sp.shift_ends_at, sp.shift_open)
+	WHERE sp.shift_id = NEW.id AND sp.status = 'open'
+	AND (sp.shift_ends_at, sp.shift_open)
 	    IS DISTINCT FROM (NEW.ends_at, isopen);
 	RETURN NULL;
 END
@@ -105,7 +125,7 @@ CREATE TRIGGER shifts_openpos_upd AFTER UPDATE OF status, ends_at, order_id
 	(NEW.status, NEW.ends_at, NEW.order_id))
     EXECUTE FUNCTION krow_openpos_shifts();
 
--- An order's status changed: the positions of its shifts.
+-- An order's status changed: the open positions of its shifts.
 CREATE FUNCTION krow_openpos_orders() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -114,7 +134,8 @@ BEGIN
 	SET shift_open = (s.status = 'open' AND NEW.status = 'open')
 	FROM (SELECT x.id, x.status FROM shifts x
 	    WHERE x.order_id = NEW.id ORDER BY x.id FOR NO KEY UPDATE) s
-	WHERE sp.shift_id = s.id AND sp.shift_open IS DISTINCT FROM
+	WHERE sp.shift_id = s.id AND sp.status = 'open'
+	AND sp.shift_open IS DISTINCT FROM
 	    (s.status = 'open' AND NEW.status = 'open');
 	RETURN NULL;
 END

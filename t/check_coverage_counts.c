@@ -2,13 +2,16 @@
  * check_coverage_counts: the coverage counts that the writes keep
  * (0012_coverage_counts: per position and shift counts, the day and role
  * roll-ups) must equal a computation from scratch after every write.
- * krow_coverage_diff(business) lists the rows that differ; the suite
- * sends a realistic sequence of writes through the real commands of
- * krow-command (create an order, assign, apply and approve, unassign,
- * change a headcount, reschedule, clock in and out, change a hub's time
- * zone, cancel an order) and a few through SQL, as fixtures do (cancel a
- * shift, delete rows), and after each one expects no difference; a few
- * stored values are also checked against what the step must have done.
+ * krow_coverage_diff(business) lists the rows that differ, and
+ * krow_openpos_diff(business) the positions whose copies of their
+ * shift's end and of whether shift and order are open (0019) differ;
+ * the suite sends a realistic sequence of writes through the real
+ * commands of krow-command (create an order, assign, apply and approve,
+ * unassign, change a headcount, reschedule, clock in and out, change a
+ * hub's time zone, cancel an order) and a few through SQL, as fixtures
+ * do (cancel a shift, delete rows), and after each one expects no
+ * difference; a few stored values are also checked against what the
+ * step must have done.
  *
  * The suite brings its own data (ids ...8000-fc..., orders titled
  * "Coverage counts"): two workers of Demo Staffing Co (201) holding its
@@ -156,6 +159,13 @@ same(const char *step)
 	    " '; '), '') FROM krow_coverage_diff('" BIZ "')");
 	if (d[0] != '\0')
 		ck_abort_msg("%s: coverage counts differ: %s", step, d);
+	mem_free(d);
+	/* And the copies of its shift and order on each position (0019). */
+	d = api_sql("SELECT coalesce(string_agg(col || ' ' || id || ': '"
+	    " || coalesce(kept, '-') || ' <> ' || coalesce(computed, '-'),"
+	    " '; '), '') FROM krow_openpos_diff('" BIZ "')");
+	if (d[0] != '\0')
+		ck_abort_msg("%s: open position keys differ: %s", step, d);
 	mem_free(d);
 }
 
@@ -308,7 +318,8 @@ START_TEST(test_writes)
 	same("clock out");
 
 	/* Fixture-style writes: cancel shift B, a position of B, put B
-	 * back, remove an assignment. */
+	 * back, open the position on B cancelled again, remove an
+	 * assignment. */
 	q = fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
 	    " SELECT 1", sb);
 	mem_free(api_sql(q));
@@ -322,6 +333,19 @@ START_TEST(test_writes)
 	mem_free(api_sql(q));
 	mem_free(q);
 	same("cancel position");
+	/* The position opens again on the shift cancelled meanwhile. */
+	q = fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
+	    " UPDATE shift_positions SET status = 'open' WHERE id = '%s';"
+	    " SELECT 1", sb, pb);
+	mem_free(api_sql(q));
+	mem_free(q);
+	same("reopen position");
+	q = fmt("UPDATE shifts SET status = 'open' WHERE id = '%s';"
+	    " UPDATE shift_positions SET status = 'cancelled' WHERE id = '%s';"
+	    " SELECT 1", sb, pb);
+	mem_free(api_sql(q));
+	mem_free(q);
+	same("cancel position again");
 	q = fmt("DELETE FROM staff_events WHERE assignment_id = '%s';"
 	    " DELETE FROM assignments WHERE id = '%s'; SELECT 1", app, app);
 	mem_free(api_sql(q));

@@ -334,6 +334,61 @@ START_TEST(test_open_availability)
 }
 END_TEST
 
+/*
+ * Luis's live assignment on another shift that overlaps 8091 hides it
+ * (list and dashboard count); one that only touches it (starts as 8091
+ * ends) does not.
+ */
+START_TEST(test_open_overlap)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+
+	exec_sql("INSERT INTO orders (id, tenant_id, business_id, hub_id,"
+	    " order_number, title, status) VALUES ('" ID("0000000f0902") "', '"
+	    ID("000000000001") "', '" ID("000000000101") "', '"
+	    ID("000000000501") "', 'ORD-T902', 'Overlap', 'filled');"
+	    " INSERT INTO shifts (id, tenant_id, business_id, order_id, hub_id,"
+	    " starts_at, ends_at, break_minutes, status) SELECT '"
+	    SHIFT("f912") "', '" ID("000000000001") "', '" ID("000000000101")
+	    "', '" ID("0000000f0902") "', '" ID("000000000501") "',"
+	    " s.starts_at + interval '3 hours', s.ends_at + interval '2 hours',"
+	    " 0, 'filled' FROM shifts s WHERE s.id = '" SHIFT("8091") "';"
+	    " INSERT INTO shift_positions (id, tenant_id, business_id,"
+	    " shift_id, vendor_id, vendor_role_id, headcount, bill_rate_cents,"
+	    " pay_rate_cents, status) VALUES ('" ID("0000000f9121") "', '"
+	    ID("000000000001") "', '" ID("000000000101") "', '" SHIFT("f912")
+	    "', '" ID("000000000201") "', '" ID("000000000701") "', 1, 3500,"
+	    " 2200, 'filled');"
+	    " INSERT INTO assignments (id, tenant_id, business_id, shift_id,"
+	    " position_id, vendor_id, staff_id, status, applied_at,"
+	    " assigned_at, confirmed_at) VALUES ('" ASSIGN("f91211") "', '"
+	    ID("000000000001") "', '" ID("000000000101") "', '" SHIFT("f912")
+	    "', '" ID("0000000f9121") "', '" ID("000000000201") "', '"
+	    ID("000000000303") "', 'confirmed', now(), now(), now())");
+	o = get_ok(Q "shifts/open", tok_luis, &res);
+	ck_assert(api_find(o, "shiftId", SHIFT("8091")) == NULL);
+	ck_assert(api_find(o, "positionId", ID("000000080621")) != NULL);
+	http_res_free(&res);
+	o = get_ok(Q "dashboard", tok_luis, &res);
+	ck_assert_int_eq(api_num(o, "openShifts.count"), 1);
+	http_res_free(&res);
+	exec_sql("UPDATE shifts SET starts_at = s.ends_at,"
+	    " ends_at = s.ends_at + interval '2 hours' FROM shifts s"
+	    " WHERE s.id = '" SHIFT("8091") "' AND shifts.id = '"
+	    SHIFT("f912") "'");
+	same_list(Q "shifts/open", tok_luis, "positionId",
+	    "SELECT '" ID("000000080911") "," ID("000000080621") "'");
+	o = get_ok(Q "dashboard", tok_luis, &res);
+	ck_assert_int_eq(api_num(o, "openShifts.count"), 2);
+	http_res_free(&res);
+	exec_sql("DELETE FROM assignments WHERE id = '" ASSIGN("f91211") "';"
+	    " DELETE FROM shift_positions WHERE id = '" ID("0000000f9121")
+	    "'; DELETE FROM shifts WHERE id = '" SHIFT("f912") "';"
+	    " DELETE FROM orders WHERE id = '" ID("0000000f0902") "'");
+}
+END_TEST
+
 START_TEST(test_shift_detail)
 {
 	struct http_res		 res;
@@ -987,6 +1042,7 @@ staff_suite(void)
 	tcase_add_test(tc, test_cancelled_and_declined);
 	tcase_add_test(tc, test_open);
 	tcase_add_test(tc, test_open_availability);
+	tcase_add_test(tc, test_open_overlap);
 	tcase_add_test(tc, test_shift_detail);
 	tcase_add_test(tc, test_time_zone_edges);
 	tc = api_tcase(s, "clock-in", 120);

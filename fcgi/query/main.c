@@ -269,10 +269,23 @@
 /* A live assignment whose shift and order still stand. */
 #define MINE_LIVE \
 	"m.sstatus <> 'cancelled' AND m.ostatus <> 'cancelled'"
-/* OPENPOS (after SQLR_ME_STAFF, SQLR_AVAIL): "openpos" (sqlrules.h). */
+/*
+ * OPENPOS (after SQLR_ME_STAFF, SQLR_AVAIL): "openpos", the keys of the
+ * positions the caller could apply for (sqlrules.h): pid, and sk, the
+ * start of its shift.  Only the position rows are read (the index
+ * shift_positions_openpos_idx and the caller's sets of SQLR_AVAIL), so
+ * that counting them is cheap; OPENPOS_ROWS adds the shift rows of the
+ * few that are shown.
+ */
 #define OPENPOS \
-	", openpos AS (SELECT " SHIFT_SRC ", sp.headcount - f.filled" \
-	" AS open_slots, sp.shift_starts_at AS sk" SQLR_OPENPOS_FROM ")"
+	", openpos AS MATERIALIZED (SELECT sp.id AS pid," \
+	" sp.shift_starts_at AS sk" SQLR_OPENPOS_SP \
+	" WHERE " SQLR_OPENPOS_OK ")"
+/* The shift rows (SHIFT_SRC, open_slots, sk) of the positions k.pid of K. */
+#define OPENPOS_ROWS(K) \
+	"SELECT " SHIFT_SRC ", sp.headcount - f.filled AS open_slots, k.sk" \
+	" FROM " K " JOIN shift_positions sp ON sp.id = k.pid" \
+	SQLR_OPENPOS_JOINS
 /* Scheduled minutes of shift row p less its break. */
 #define PAID_MIN \
 	"greatest(0, (extract(epoch FROM p.ends_at - p.starts_at) / 60)" \
@@ -1326,12 +1339,26 @@ static const char *const stmts[STMT__MAX] = {
 	    MINE_LIVE "))"),
 	[STMT_STAFF_SHIFTS_COMPLETED] =
 	    MINE_PAGE_DESC("m.astatus = 'completed'"),
+	/*
+	 * The open positions in start order: per role the first $4 + 1
+	 * from the cursor on (an index range of shift_positions_openpos_idx,
+	 * read until that many pass SQLR_OPENPOS_OK), then the first $4 + 1
+	 * of those: the work is bounded by the page, not by how many
+	 * positions are open.
+	 */
 	[STMT_STAFF_SHIFTS_OPEN] =
-	    SQLR_ME_STAFF SQLR_AVAIL OPENPOS
-	    ", page AS (SELECT * FROM openpos p"
-	    " WHERE ($5::text IS NULL OR"
-	    " (p.sk, p.pid) > ($5::timestamptz, $6::uuid))"
-	    " ORDER BY p.sk, p.pid LIMIT $4::integer + 1)"
+	    SQLR_ME_STAFF SQLR_AVAIL
+	    ", keys AS (SELECT q.pid, q.sk FROM me CROSS JOIN az"
+	    " CROSS JOIN sqlr_roles x CROSS JOIN LATERAL (SELECT sp.id AS pid,"
+	    " sp.shift_starts_at AS sk FROM shift_positions sp"
+	    " WHERE sp.vendor_role_id = x.vendor_role_id"
+	    " AND (sp.shift_starts_at, sp.id) >"
+	    " (coalesce($5::text::timestamptz, '-infinity'),"
+	    " coalesce($6::text::uuid, '00000000-0000-0000-0000-000000000000'))"
+	    " AND " SQLR_OPENPOS_OK
+	    " ORDER BY sp.shift_starts_at, sp.id LIMIT $4::integer + 1) q"
+	    " ORDER BY q.sk, q.pid LIMIT $4::integer + 1)"
+	    ", page AS (" OPENPOS_ROWS("keys k") ")"
 	    " SELECT json_build_object("
 	    PAGE("json_build_object(" SHIFT_MEMBERS ", 'hub', " HUB_SHORT ","
 	    " 'positionId', p.pid, 'openSlots', p.open_slots)",
@@ -1670,7 +1697,8 @@ static const char *const stmts[STMT__MAX] = {
 	    " x.starts_at, x.pid), '[]'::json) FROM (SELECT p.starts_at,"
 	    " p.pid, json_build_object(" SHIFT_MEMBERS ", 'hub', " HUB_SHORT ","
 	    " 'positionId', p.pid, 'openSlots', p.open_slots) AS o"
-	    " FROM openpos p ORDER BY p.sk, p.pid LIMIT 3) x)),"
+	    " FROM (" OPENPOS_ROWS("(SELECT * FROM openpos"
+	    " ORDER BY sk, pid LIMIT 3) k") ") p) x)),"
 	    " 'profile', json_build_object('percentage', (SELECT round(100.0"
 	    " * count(*) FILTER (WHERE cardinality(missing) = 0) / count(*))"
 	    "::integer FROM sec WHERE required)),"

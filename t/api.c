@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -448,4 +449,51 @@ api_sql_num(const char *query)
 	    "not a number: '%s' from %s", s, query);
 	mem_free(s);
 	return v;
+}
+
+char *
+api_fmt(const char *f, ...)
+{
+	struct buf	 b;
+	va_list		 ap;
+	char		*s;
+
+	buf_init(&b);
+	va_start(ap, f);
+	buf_vprintf(&b, f, ap);
+	va_end(ap);
+	s = mem_strdup(buf_cstr(&b));
+	buf_cleanup(&b);
+	return s;
+}
+
+void
+api_sqlf(const char *f, ...)
+{
+	struct buf	 b;
+	va_list		 ap;
+
+	buf_init(&b);
+	va_start(ap, f);
+	buf_vprintf(&b, f, ap);
+	va_end(ap);
+	buf_puts(&b, "; SELECT 1");
+	mem_free(api_sql(buf_cstr(&b)));
+	buf_cleanup(&b);
+}
+
+long long
+api_sqlf_num(const char *f, ...)
+{
+	struct buf	 b;
+	va_list		 ap;
+	long long	 n;
+
+	buf_init(&b);
+	va_start(ap, f);
+	buf_vprintf(&b, f, ap);
+	va_end(ap);
+	n = api_sql_num(buf_cstr(&b));
+	buf_cleanup(&b);
+	return n;
 }

@@ -90,5 +90,14 @@ const char	*api_next_cursor(struct json_object *o);
  * (mem_free() it), or that line as a number. */
 char		*api_sql(const char *query);
 long long	 api_sql_num(const char *query);
+/* printf into a new string (mem_free() it). */
+char		*api_fmt(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+/* Run SQL (a printf format) for its effect. */
+void		 api_sqlf(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+/* A number from SQL (a printf format), as api_sql_num(). */
+long long	 api_sqlf_num(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -22,7 +22,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +29,6 @@
 #include <check.h>
 #include <json-c/json.h>
 
-#include "buf.h"
 #include "mem.h"
 #include "uuid.h"
 #include "http.h"
@@ -117,30 +115,13 @@ static const char fixture_make[] =
     "', '" VENDOR "', '" W1 "', 'confirmed', now(), now());"
     " SELECT 1";
 
-/* printf into a new string (mem_free() it). */
-static char *
-fmt(const char *f, ...)
-{
-	struct buf	 b;
-	va_list		 ap;
-	char		*s;
-
-	buf_init(&b);
-	va_start(ap, f);
-	buf_vprintf(&b, f, ap);
-	va_end(ap);
-	s = mem_strdup(buf_cstr(&b));
-	buf_cleanup(&b);
-	return s;
-}
-
 /* The instant of hh:mm in ZONE, days from today there (RFC 3339 UTC). */
 static char *
 at(int days, const char *hhmm)
 {
 	char	*q, *s;
 
-	q = fmt("SELECT to_char((((now() AT TIME ZONE '" ZONE "')::date"
+	q = api_fmt("SELECT to_char((((now() AT TIME ZONE '" ZONE "')::date"
 	    " + %d) + time '%s') AT TIME ZONE '" ZONE "' AT TIME ZONE 'UTC',"
 	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", days, hhmm);
 	s = api_sql(q);
@@ -169,23 +150,6 @@ same(const char *step)
 	mem_free(d);
 }
 
-/* A number from SQL (a printf format). */
-static long long
-num(const char *f, ...)
-{
-	struct buf	 b;
-	va_list		 ap;
-	long long	 n;
-
-	buf_init(&b);
-	va_start(ap, f);
-	buf_vprintf(&b, f, ap);
-	va_end(ap);
-	n = api_sql_num(buf_cstr(&b));
-	buf_cleanup(&b);
-	return n;
-}
-
 /* Send a command as token; expect status; the answer's member key (or
  * NULL), mem_free() it. */
 static char *
@@ -212,7 +176,7 @@ START_TEST(test_writes)
 	mem_free(api_sql(fixture_drop));
 	mem_free(api_sql(fixture_make));
 	same("fixture");
-	ck_assert_int_eq(num("SELECT needed * 10 + filled FROM shifts"
+	ck_assert_int_eq(api_sqlf_num("SELECT needed * 10 + filled FROM shifts"
 	    " WHERE id = '" SH_NOW "'"), 21);
 
 	/* An order of two shifts: A bartender x2, B bartender + server. */
@@ -220,7 +184,7 @@ START_TEST(test_writes)
 	a2 = at(40, "22:00");
 	b1 = at(41, "17:00");
 	b2 = at(41, "22:00");
-	body = fmt("{\"hubId\":\"" HUB_NY "\",\"vendorId\":\"" VENDOR "\","
+	body = api_fmt("{\"hubId\":\"" HUB_NY "\",\"vendorId\":\"" VENDOR "\","
 	    "\"costCenterId\":\"" CC_EVT "\",\"title\":\"" TITLE "\","
 	    "\"shifts\":[{\"startsAt\":\"%s\",\"endsAt\":\"%s\","
 	    "\"positions\":[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":2}]},"
@@ -232,65 +196,68 @@ START_TEST(test_writes)
 	    "orderId");
 	mem_free(body);
 	same("create order");
-	q = fmt("SELECT id FROM shifts WHERE order_id = '%s' ORDER BY"
+	q = api_fmt("SELECT id FROM shifts WHERE order_id = '%s' ORDER BY"
 	    " starts_at LIMIT 1", oid);
 	sa = api_sql(q);
 	mem_free(q);
-	q = fmt("SELECT id FROM shifts WHERE order_id = '%s' ORDER BY"
+	q = api_fmt("SELECT id FROM shifts WHERE order_id = '%s' ORDER BY"
 	    " starts_at DESC LIMIT 1", oid);
 	sb = api_sql(q);
 	mem_free(q);
-	q = fmt("SELECT id FROM shift_positions WHERE shift_id = '%s'", sa);
+	q = api_fmt("SELECT id FROM shift_positions WHERE shift_id = '%s'", sa);
 	pa = api_sql(q);
 	mem_free(q);
-	q = fmt("SELECT id FROM shift_positions WHERE shift_id = '%s'"
+	q = api_fmt("SELECT id FROM shift_positions WHERE shift_id = '%s'"
 	    " AND vendor_role_id = '" ROLE_BAR "'", sb);
 	pb = api_sql(q);
 	mem_free(q);
-	ck_assert_int_eq(num("SELECT needed FROM shifts WHERE id = '%s'", sb),
+	ck_assert_int_eq(api_sqlf_num("SELECT needed FROM shifts WHERE id = "
+	    "'%s'", sb),
 	    2);
-	ck_assert_int_eq(num("SELECT count(*) FROM coverage_days WHERE"
+	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM coverage_days WHERE"
 	    " hub_id = '" HUB_NY "' AND day = (now() AT TIME ZONE '" ZONE
 	    "')::date + 40 AND shifts >= 1"), 1);
 
 	/* Assign W1 to A. */
-	path = fmt("/commands/client/shifts/%s/positions/%s/assignments", sa,
-	    pa);
+	path = api_fmt("/commands/client/shifts/%s/positions/%s/"
+	    "assignments", sa, pa);
 	asg = send("POST", path, tok_owner, "{\"staffId\":\"" W1 "\"}", 201,
 	    "assignmentId");
 	mem_free(path);
 	same("assign");
-	ck_assert_int_eq(num("SELECT filled FROM shifts WHERE id = '%s'", sa),
+	ck_assert_int_eq(api_sqlf_num("SELECT filled FROM shifts WHERE id = "
+	    "'%s'", sa),
 	    1);
 
 	/* W2 applies to A; the owner approves it: A is full. */
-	path = fmt("/commands/staff/shifts/%s/apply", sa);
-	body = fmt("{\"positionId\":\"%s\"}", pa);
+	path = api_fmt("/commands/staff/shifts/%s/apply", sa);
+	body = api_fmt("{\"positionId\":\"%s\"}", pa);
 	app = send("POST", path, tok_w2, body, 201, "assignmentId");
 	mem_free(body);
 	mem_free(path);
 	same("apply");
-	ck_assert_int_eq(num("SELECT applied_count FROM shift_positions"
-	    " WHERE id = '%s'", pa), 1);
-	path = fmt("/commands/client/assignments/%s/approve", app);
+	ck_assert_int_eq(api_sqlf_num("SELECT applied_count FROM "
+	    "shift_positions WHERE id = '%s'", pa), 1);
+	path = api_fmt("/commands/client/assignments/%s/approve", app);
 	mem_free(send("POST", path, tok_owner, NULL, 200, NULL));
 	mem_free(path);
 	same("approve");
-	ck_assert_int_eq(num("SELECT filled FROM shifts WHERE id = '%s'", sa),
+	ck_assert_int_eq(api_sqlf_num("SELECT filled FROM shifts WHERE id = "
+	    "'%s'", sa),
 	    2);
 
 	/* Unassign W1; raise A's headcount to 3. */
-	path = fmt("/commands/client/assignments/%s", asg);
+	path = api_fmt("/commands/client/assignments/%s", asg);
 	mem_free(send("DELETE", path, tok_owner, NULL, 200, NULL));
 	mem_free(path);
 	same("unassign");
-	path = fmt("/commands/client/orders/%s", oid);
-	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
+	path = api_fmt("/commands/client/orders/%s", oid);
+	body = api_fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
 	    "[{\"positionId\":\"%s\",\"headcount\":3}]}]}", sa, pa);
 	mem_free(send("PATCH", path, tok_owner, body, 200, NULL));
 	mem_free(body);
 	same("headcount");
-	ck_assert_int_eq(num("SELECT needed * 10 + filled FROM shifts"
+	ck_assert_int_eq(api_sqlf_num("SELECT needed * 10 + filled FROM shifts"
 	    " WHERE id = '%s'", sa), 31);
 
 	/* Reschedule B a day later: it moves to another day row. */
@@ -298,20 +265,21 @@ START_TEST(test_writes)
 	mem_free(b2);
 	b1 = at(42, "17:00");
 	b2 = at(42, "22:00");
-	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"startsAt\":\"%s\","
+	body = api_fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"startsAt\":\"%s\","
 	    "\"endsAt\":\"%s\"}]}", sb, b1, b2);
 	mem_free(send("PATCH", path, tok_owner, body, 200, NULL));
 	mem_free(body);
 	mem_free(path);
 	same("reschedule");
-	ck_assert_int_eq(num("SELECT cov_day - (now() AT TIME ZONE '" ZONE
+	ck_assert_int_eq(api_sqlf_num("SELECT cov_day - (now() AT TIME ZONE "
+	    "'" ZONE
 	    "')::date FROM shifts WHERE id = '%s'", sb), 42);
 
 	/* Clock in and out on the shift of now (W1, the hub's tag). */
 	mem_free(send("POST", "/commands/staff/clock-in", tok_w1,
 	    "{\"nfcTagId\":\"" TAG_NY "\"}", 201, NULL));
 	same("clock in");
-	ck_assert_int_eq(num("SELECT on_site FROM shifts WHERE id = '"
+	ck_assert_int_eq(api_sqlf_num("SELECT on_site FROM shifts WHERE id = '"
 	    SH_NOW "'"), 1);
 	mem_free(send("POST", "/commands/staff/clock-out", tok_w1, "{}", 200,
 	    NULL));
@@ -320,33 +288,33 @@ START_TEST(test_writes)
 	/* Fixture-style writes: cancel shift B, a position of B, put B
 	 * back, open the position on B cancelled again, remove an
 	 * assignment. */
-	q = fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
+	q = api_fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
 	    " SELECT 1", sb);
 	mem_free(api_sql(q));
 	mem_free(q);
 	same("cancel shift");
-	ck_assert_int_eq(num("SELECT count(*) FROM shifts WHERE id = '%s'"
-	    " AND cov_day IS NULL", sb), 1);
-	q = fmt("UPDATE shifts SET status = 'open' WHERE id = '%s';"
+	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM shifts WHERE id = "
+	    "'%s' AND cov_day IS NULL", sb), 1);
+	q = api_fmt("UPDATE shifts SET status = 'open' WHERE id = '%s';"
 	    " UPDATE shift_positions SET status = 'cancelled' WHERE id = '%s';"
 	    " SELECT 1", sb, pb);
 	mem_free(api_sql(q));
 	mem_free(q);
 	same("cancel position");
 	/* The position opens again on the shift cancelled meanwhile. */
-	q = fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
+	q = api_fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
 	    " UPDATE shift_positions SET status = 'open' WHERE id = '%s';"
 	    " SELECT 1", sb, pb);
 	mem_free(api_sql(q));
 	mem_free(q);
 	same("reopen position");
-	q = fmt("UPDATE shifts SET status = 'open' WHERE id = '%s';"
+	q = api_fmt("UPDATE shifts SET status = 'open' WHERE id = '%s';"
 	    " UPDATE shift_positions SET status = 'cancelled' WHERE id = '%s';"
 	    " SELECT 1", sb, pb);
 	mem_free(api_sql(q));
 	mem_free(q);
 	same("cancel position again");
-	q = fmt("DELETE FROM staff_events WHERE assignment_id = '%s';"
+	q = api_fmt("DELETE FROM staff_events WHERE assignment_id = '%s';"
 	    " DELETE FROM assignments WHERE id = '%s'; SELECT 1", app, app);
 	mem_free(api_sql(q));
 	mem_free(q);
@@ -356,7 +324,7 @@ START_TEST(test_writes)
 	hub = send("POST", "/commands/client/hubs", tok_owner,
 	    "{\"name\":\"" TITLE "\",\"timeZone\":\"America/Chicago\"}", 201,
 	    "hubId");
-	body = fmt("{\"hubId\":\"%s\",\"vendorId\":\"" VENDOR "\","
+	body = api_fmt("{\"hubId\":\"%s\",\"vendorId\":\"" VENDOR "\","
 	    "\"title\":\"" TITLE "\",\"shifts\":[{\"startsAt\":\"%s\","
 	    "\"endsAt\":\"%s\",\"positions\":[{\"roleId\":\"" ROLE_BAR
 	    "\",\"headcount\":1}]}]}", hub, a1, a2);
@@ -364,24 +332,24 @@ START_TEST(test_writes)
 	    "orderId");
 	mem_free(body);
 	same("order at the new hub");
-	path = fmt("/commands/client/hubs/%s", hub);
+	path = api_fmt("/commands/client/hubs/%s", hub);
 	mem_free(send("PATCH", path, tok_owner,
 	    "{\"timeZone\":\"Pacific/Auckland\"}", 200, NULL));
 	mem_free(path);
 	same("hub time zone");
-	ck_assert_int_eq(num("SELECT count(*) FROM coverage_days WHERE"
+	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM coverage_days WHERE"
 	    " hub_id = '%s' AND shifts <> 0 AND day = (SELECT (starts_at AT"
 	    " TIME ZONE 'Pacific/Auckland')::date FROM shifts WHERE order_id"
 	    " = '%s')", hub, hoid), 1);
 
 	/* Cancel the order: nothing of it is live any more. */
-	path = fmt("/commands/client/orders/%s/cancel", oid);
+	path = api_fmt("/commands/client/orders/%s/cancel", oid);
 	mem_free(send("POST", path, tok_owner, "{\"reason\":\"Counts\"}", 200,
 	    NULL));
 	mem_free(path);
 	same("cancel order");
-	ck_assert_int_eq(num("SELECT count(*) FROM shifts WHERE order_id ="
-	    " '%s' AND cov_day IS NOT NULL", oid), 0);
+	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM shifts WHERE "
+	    "order_id = '%s' AND cov_day IS NOT NULL", oid), 0);
 
 	/* Everything goes. */
 	mem_free(api_sql(fixture_drop));

@@ -106,56 +106,6 @@ static const char fixture_users[] =
     " 'liam.lists@demo.example', 'Liam Lists');"
     " SELECT 1";
 
-/* printf into a new string (mem_free() it). */
-static char *
-fmt(const char *f, ...)
-{
-	struct buf	 b;
-	va_list		 ap;
-	char		*s;
-
-	buf_init(&b);
-	va_start(ap, f);
-	buf_vprintf(&b, f, ap);
-	va_end(ap);
-	s = mem_strdup(buf_cstr(&b));
-	buf_cleanup(&b);
-	return s;
-}
-
-/* Run SQL (a printf format) for its effect. */
-static void
-sql(const char *f, ...)
-{
-	struct buf	 b;
-	va_list		 ap;
-
-	buf_init(&b);
-	va_start(ap, f);
-	buf_vprintf(&b, f, ap);
-	va_end(ap);
-	buf_puts(&b, "; SELECT 1");
-	mem_free(api_sql(buf_cstr(&b)));
-	buf_cleanup(&b);
-}
-
-/* A number from SQL (a printf format). */
-static long long
-num(const char *f, ...)
-{
-	struct buf	 b;
-	va_list		 ap;
-	long long	 n;
-
-	buf_init(&b);
-	va_start(ap, f);
-	buf_vprintf(&b, f, ap);
-	va_end(ap);
-	n = api_sql_num(buf_cstr(&b));
-	buf_cleanup(&b);
-	return n;
-}
-
 /* No kept count differs from a recount (step names the write). */
 static void
 same(const char *step)
@@ -259,7 +209,7 @@ managers_are(const char *step, const char *hub, ...)
 	char			*path;
 	size_t			 i;
 
-	path = fmt("/query/client/hubs/%s/managers", hub);
+	path = api_fmt("/query/client/hubs/%s/managers", hub);
 	api_get_as(path, tok_owner, &res);
 	mem_free(path);
 	o = api_json_ok(&res, 200);
@@ -325,22 +275,23 @@ snapshot(void)
 static long long
 open_count(const char *acct)
 {
-	return num("SELECT count(*) FROM invoices WHERE billing_account_id ="
-	    " '%s' AND status <> 'paid'", acct);
+	return api_sqlf_num("SELECT count(*) FROM invoices WHERE "
+	    "billing_account_id = '%s' AND status <> 'paid'", acct);
 }
 
 static long long
 open_cents(const char *acct)
 {
-	return num("SELECT coalesce(sum(total_cents), 0) FROM invoices WHERE"
-	    " billing_account_id = '%s' AND status <> 'paid'", acct);
+	return api_sqlf_num("SELECT coalesce(sum(total_cents), 0) FROM "
+	    "invoices WHERE billing_account_id = '%s' AND status <> "
+	    "'paid'", acct);
 }
 
 static long long
 active_roles(const char *vendor)
 {
-	return num("SELECT count(*) FROM vendor_roles WHERE vendor_id = '%s'"
-	    " AND status = 'active'", vendor);
+	return api_sqlf_num("SELECT count(*) FROM vendor_roles WHERE vendor_id "
+	    "= '%s' AND status = 'active'", vendor);
 }
 
 /* A pending invoice of the demo business: id, account, vendor, number,
@@ -349,7 +300,7 @@ static char *
 invoice_row(const char *id, const char *acct, const char *vendor,
     const char *number, long long subtotal, long long tax)
 {
-	return fmt("('%s', '" TENANT "', '" BIZ "', '%s', '%s', '%s',"
+	return api_fmt("('%s', '" TENANT "', '" BIZ "', '%s', '%s', '%s',"
 	    " current_date - 7, current_date - 1, current_date + 30,"
 	    " 'pending', %lld, %lld, %lld)", id, vendor, acct, number,
 	    subtotal, tax, subtotal + tax);
@@ -390,7 +341,7 @@ START_TEST(test_writes)
 	managers_are("create hub", hub_a, NULL);
 
 	/* 2. Two managers through the command; one goes. */
-	path = fmt("/commands/client/hubs/%s/managers", hub_a);
+	path = api_fmt("/commands/client/hubs/%s/managers", hub_a);
 	mem_free(send("POST", path, "{\"userId\":\"" U_M2 "\"}", 201, NULL));
 	same("add manager");
 	hub_is("add manager", hub_a, 0, 1);
@@ -401,7 +352,7 @@ START_TEST(test_writes)
 	hub_is("add second manager", hub_b, 0, 0);
 	/* By name: Lara, then Liam. */
 	managers_are("add second manager", hub_a, U_M1, U_M2, NULL);
-	path = fmt("/commands/client/hubs/%s/managers/" U_M2, hub_a);
+	path = api_fmt("/commands/client/hubs/%s/managers/" U_M2, hub_a);
 	mem_free(send("DELETE", path, NULL, 200, NULL));
 	mem_free(path);
 	same("remove manager");
@@ -409,13 +360,13 @@ START_TEST(test_writes)
 	managers_are("remove manager", hub_a, U_M1, NULL);
 
 	/* 3. An NFC tag through the command, then revoked. */
-	path = fmt("/commands/client/hubs/%s/nfc-tags", hub_a);
+	path = api_fmt("/commands/client/hubs/%s/nfc-tags", hub_a);
 	tag = send("POST", path, "{\"tagUid\":\"fd0000a1\",\"label\":\""
 	    TITLE "\"}", 201, "tagId");
 	mem_free(path);
 	same("add tag");
 	hub_is("add tag", hub_a, 1, 1);
-	path = fmt("/commands/client/hubs/%s/nfc-tags/%s", hub_a, tag);
+	path = api_fmt("/commands/client/hubs/%s/nfc-tags/%s", hub_a, tag);
 	mem_free(send("DELETE", path, NULL, 200, NULL));
 	mem_free(path);
 	same("revoke tag");
@@ -426,7 +377,7 @@ START_TEST(test_writes)
 	    INV_1_CENTS - 10000);
 	r2 = invoice_row(INV_2, ACCT_EVENTS, VENDOR_METRO, "LC-0902", 20000,
 	    INV_2_CENTS - 20000);
-	sql(INVOICE_COLS "%s, %s", r1, r2);
+	api_sqlf(INVOICE_COLS "%s, %s", r1, r2);
 	mem_free(r1);
 	mem_free(r2);
 	same("insert invoices");
@@ -445,27 +396,27 @@ START_TEST(test_writes)
 	    "{\"reason\":\"" TITLE "\"}", 200, NULL));
 	same("dispute invoice");
 	account_is("dispute invoice", ACCT_EVENTS, n_ev, c_ev);
-	ck_assert_int_eq(num("SELECT count(*) FROM invoices WHERE id = '"
-	    INV_1 "' AND status = 'approved' OR id = '" INV_2 "' AND status ="
-	    " 'disputed'"), 2);
+	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM invoices"
+	    " WHERE id = '" INV_1 "' AND status = 'approved'"
+	    " OR id = '" INV_2 "' AND status = 'disputed'"), 2);
 	/* Paid, as the billing side marks it. */
-	sql("UPDATE invoices SET status = 'paid', paid_at = now() WHERE id ="
-	    " '" INV_1 "'");
+	api_sqlf("UPDATE invoices SET status = 'paid', paid_at = now() WHERE "
+	    "id = '" INV_1 "'");
 	same("pay invoice");
 	n_main--;
 	c_main -= INV_1_CENTS;
 	account_is("pay invoice", ACCT_MAIN, n_main, c_main);
 	account_is("pay invoice", ACCT_EVENTS, n_ev, c_ev);
 	/* An open invoice's total changes. */
-	sql("UPDATE invoices SET subtotal_cents = 18000, tax_cents = %lld,"
+	api_sqlf("UPDATE invoices SET subtotal_cents = 18000, tax_cents = %lld,"
 	    " total_cents = %lld WHERE id = '" INV_2 "'",
 	    INV_2_NEW_CENTS - 18000, INV_2_NEW_CENTS);
 	same("invoice total");
 	c_ev += INV_2_NEW_CENTS - INV_2_CENTS;
 	account_is("invoice total", ACCT_EVENTS, n_ev, c_ev);
 	/* An open invoice moves to the other account. */
-	sql("UPDATE invoices SET billing_account_id = '" ACCT_MAIN "' WHERE"
-	    " id = '" INV_2 "'");
+	api_sqlf("UPDATE invoices SET billing_account_id = '" ACCT_MAIN "' "
+	    "WHERE id = '" INV_2 "'");
 	same("invoice account");
 	n_ev--;
 	c_ev -= INV_2_NEW_CENTS;
@@ -476,51 +427,53 @@ START_TEST(test_writes)
 	/* One more, then gone again. */
 	r1 = invoice_row(INV_3, ACCT_EVENTS, VENDOR_METRO, "LC-0903", 5000,
 	    INV_3_CENTS - 5000);
-	sql(INVOICE_COLS "%s", r1);
+	api_sqlf(INVOICE_COLS "%s", r1);
 	mem_free(r1);
 	same("insert invoice");
 	account_is("insert invoice", ACCT_EVENTS, n_ev + 1,
 	    c_ev + INV_3_CENTS);
-	sql("DELETE FROM invoices WHERE id = '" INV_3 "'");
+	api_sqlf("DELETE FROM invoices WHERE id = '" INV_3 "'");
 	same("delete invoice");
 	account_is("delete invoice", ACCT_EVENTS, n_ev, c_ev);
 	/* A paid invoice deleted: nothing open changes. */
-	sql("DELETE FROM audit_events WHERE target_id = '" INV_1 "';"
+	api_sqlf("DELETE FROM audit_events WHERE target_id = '" INV_1 "';"
 	    " DELETE FROM invoices WHERE id = '" INV_1 "'");
 	same("delete paid invoice");
 	account_is("delete paid invoice", ACCT_MAIN, n_main, c_main);
 
 	/* 5. Vendor roles through SQL. */
-	sql("UPDATE vendor_roles SET status = 'archived' WHERE id = '"
+	api_sqlf("UPDATE vendor_roles SET status = 'archived' WHERE id = '"
 	    ROLE_SETUP "'");
 	same("archive role");
 	vendor_is("archive role", VENDOR_METRO, roles_metro - 1);
-	sql("UPDATE vendor_roles SET status = 'active' WHERE id = '"
+	api_sqlf("UPDATE vendor_roles SET status = 'active' WHERE id = '"
 	    ROLE_SETUP "'");
 	same("restore role");
 	vendor_is("restore role", VENDOR_METRO, roles_metro);
-	sql("INSERT INTO vendor_roles (id, tenant_id, vendor_id, role_code,"
-	    " name, bill_rate_cents, pay_rate_cents) VALUES ('" ROLE_NEW "', '"
+	api_sqlf("INSERT INTO vendor_roles (id, tenant_id, vendor_id, "
+	    "role_code, name, bill_rate_cents, pay_rate_cents) VALUES "
+	    "('" ROLE_NEW "', '"
 	    TENANT "', '" VENDOR_METRO "', 'list_counts', 'List Counter',"
 	    " 3000, 2000)");
 	same("insert role");
 	vendor_is("insert role", VENDOR_METRO, roles_metro + 1);
-	sql("INSERT INTO vendor_roles (id, tenant_id, vendor_id, role_code,"
-	    " name, bill_rate_cents, pay_rate_cents, status) VALUES ('"
+	api_sqlf("INSERT INTO vendor_roles (id, tenant_id, vendor_id, "
+	    "role_code, name, bill_rate_cents, pay_rate_cents, status) VALUES "
+	    "('"
 	    ROLE_OLD "', '" TENANT "', '" VENDOR_METRO "', 'list_counts_old',"
 	    " 'Old List Counter', 3000, 2000, 'archived')");
 	same("insert archived role");
 	vendor_is("insert archived role", VENDOR_METRO, roles_metro + 1);
-	sql("DELETE FROM vendor_roles WHERE id = '" ROLE_NEW "'");
+	api_sqlf("DELETE FROM vendor_roles WHERE id = '" ROLE_NEW "'");
 	same("delete role");
 	vendor_is("delete role", VENDOR_METRO, roles_metro);
-	sql("DELETE FROM vendor_roles WHERE id = '" ROLE_OLD "'");
+	api_sqlf("DELETE FROM vendor_roles WHERE id = '" ROLE_OLD "'");
 	same("delete archived role");
 	vendor_is("delete archived role", VENDOR_METRO, roles_metro);
 	vendor_is("delete archived role", VENDOR_DEMO, roles_demo);
 
 	/* 6. Statements of several rows, of several items. */
-	sql("INSERT INTO hub_managers (tenant_id, business_id, hub_id,"
+	api_sqlf("INSERT INTO hub_managers (tenant_id, business_id, hub_id,"
 	    " user_id) VALUES ('" TENANT "', '" BIZ "', '%s', '" U_M2 "'),"
 	    " ('" TENANT "', '" BIZ "', '%s', '" U_M1 "'), ('" TENANT "', '"
 	    BIZ "', '%s', '" U_M2 "')", hub_a, hub_b, hub_b);
@@ -528,13 +481,13 @@ START_TEST(test_writes)
 	hub_is("insert managers", hub_a, 0, 2);
 	hub_is("insert managers", hub_b, 0, 2);
 	managers_are("insert managers", hub_b, U_M1, U_M2, NULL);
-	sql("DELETE FROM hub_managers WHERE hub_id = '%s' OR (hub_id = '%s'"
-	    " AND user_id = '" U_M1 "')", hub_b, hub_a);
+	api_sqlf("DELETE FROM hub_managers WHERE hub_id = '%s' OR (hub_id = "
+	    "'%s' AND user_id = '" U_M1 "')", hub_b, hub_a);
 	same("delete managers");
 	hub_is("delete managers", hub_a, 0, 1);
 	hub_is("delete managers", hub_b, 0, 0);
 	managers_are("delete managers", hub_a, U_M2, NULL);
-	sql("INSERT INTO nfc_tags (id, tenant_id, business_id, hub_id,"
+	api_sqlf("INSERT INTO nfc_tags (id, tenant_id, business_id, hub_id,"
 	    " tag_uid) VALUES ('" TAG_1 "', '" TENANT "', '" BIZ "', '%s',"
 	    " 'FD000001'), ('" TAG_2 "', '" TENANT "', '" BIZ "', '%s',"
 	    " 'FD000002'), ('" TAG_3 "', '" TENANT "', '" BIZ "', '%s',"
@@ -542,41 +495,41 @@ START_TEST(test_writes)
 	same("insert tags");
 	hub_is("insert tags", hub_a, 2, 1);
 	hub_is("insert tags", hub_b, 1, 0);
-	sql("UPDATE nfc_tags SET status = 'revoked', revoked_at = now()"
+	api_sqlf("UPDATE nfc_tags SET status = 'revoked', revoked_at = now()"
 	    " WHERE id IN ('" TAG_1 "', '" TAG_2 "')");
 	same("revoke tags");
 	hub_is("revoke tags", hub_a, 0, 1);
 	hub_is("revoke tags", hub_b, 1, 0);
-	sql("UPDATE nfc_tags SET hub_id = '%s' WHERE id = '" TAG_3 "'",
+	api_sqlf("UPDATE nfc_tags SET hub_id = '%s' WHERE id = '" TAG_3 "'",
 	    hub_a);
 	same("move tag");
 	hub_is("move tag", hub_a, 1, 1);
 	hub_is("move tag", hub_b, 0, 0);
 	/* One back, one away, in one statement: the hub's count holds. */
-	sql("UPDATE nfc_tags SET status = CASE status WHEN 'active' THEN"
+	api_sqlf("UPDATE nfc_tags SET status = CASE status WHEN 'active' THEN"
 	    " 'revoked' ELSE 'active' END, revoked_at = CASE status WHEN"
 	    " 'active' THEN now() END WHERE id IN ('" TAG_1 "', '" TAG_3 "')");
 	same("swap tags");
 	hub_is("swap tags", hub_a, 1, 1);
-	ck_assert_int_eq(num("SELECT count(*) FROM nfc_tags WHERE id = '"
-	    TAG_1 "' AND status = 'active'"), 1);
-	sql("UPDATE nfc_tags SET status = 'active', revoked_at = NULL,"
+	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM nfc_tags"
+	    " WHERE id = '" TAG_1 "' AND status = 'active'"), 1);
+	api_sqlf("UPDATE nfc_tags SET status = 'active', revoked_at = NULL,"
 	    " hub_id = CASE id WHEN '" TAG_2 "' THEN '%s'::uuid ELSE hub_id"
 	    " END WHERE id IN ('" TAG_2 "', '" TAG_3 "')", hub_b);
 	same("restore tags");
 	hub_is("restore tags", hub_a, 2, 1);
 	hub_is("restore tags", hub_b, 1, 0);
-	sql("DELETE FROM nfc_tags WHERE id IN ('" TAG_1 "', '" TAG_2 "', '"
+	api_sqlf("DELETE FROM nfc_tags WHERE id IN ('" TAG_1 "', '" TAG_2 "', '"
 	    TAG_3 "')");
 	same("delete tags");
 	hub_is("delete tags", hub_a, 0, 1);
 	hub_is("delete tags", hub_b, 0, 0);
-	sql("UPDATE vendor_roles SET status = 'archived' WHERE id IN ('"
+	api_sqlf("UPDATE vendor_roles SET status = 'archived' WHERE id IN ('"
 	    ROLE_COOK "', '" ROLE_GUARD "')");
 	same("archive roles");
 	vendor_is("archive roles", VENDOR_DEMO, roles_demo - 1);
 	vendor_is("archive roles", VENDOR_METRO, roles_metro - 1);
-	sql("UPDATE vendor_roles SET status = 'active' WHERE id IN ('"
+	api_sqlf("UPDATE vendor_roles SET status = 'active' WHERE id IN ('"
 	    ROLE_COOK "', '" ROLE_GUARD "')");
 	same("restore roles");
 	vendor_is("restore roles", VENDOR_DEMO, roles_demo);
@@ -585,7 +538,7 @@ START_TEST(test_writes)
 	    INV_3_CENTS - 5000);
 	r2 = invoice_row(INV_4, ACCT_EVENTS, VENDOR_METRO, "LC-0904", 3000,
 	    INV_4_CENTS - 3000);
-	sql(INVOICE_COLS "%s, %s", r1, r2);
+	api_sqlf(INVOICE_COLS "%s, %s", r1, r2);
 	mem_free(r1);
 	mem_free(r2);
 	same("insert two invoices");
@@ -594,8 +547,8 @@ START_TEST(test_writes)
 	account_is("insert two invoices", ACCT_EVENTS, n_ev + 1,
 	    c_ev + INV_4_CENTS);
 	/* Both paid, and the disputed one too, in one statement. */
-	sql("UPDATE invoices SET status = 'paid', paid_at = now() WHERE id IN"
-	    " ('" INV_2 "', '" INV_3 "', '" INV_4 "')");
+	api_sqlf("UPDATE invoices SET status = 'paid', paid_at = now() WHERE "
+	    "id IN ('" INV_2 "', '" INV_3 "', '" INV_4 "')");
 	same("pay invoices");
 	n_main--;
 	c_main -= INV_2_NEW_CENTS;
@@ -605,8 +558,8 @@ START_TEST(test_writes)
 	/* Everything goes; the lists show what they showed before. */
 	mem_free(api_sql(fixture_drop));
 	same("deletes");
-	ck_assert_int_eq(num("SELECT count(*) FROM hubs WHERE business_id ="
-	    " '" BIZ "' AND name = '" TITLE "'"), 0);
+	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM hubs WHERE "
+	    "business_id = '" BIZ "' AND name = '" TITLE "'"), 0);
 	after = snapshot();
 	ck_assert_str_eq(after, before);
 
@@ -638,7 +591,7 @@ bad_cursor(const char *path, const char *c)
 {
 	char	*url;
 
-	url = fmt("%s%scursor=%s", path, strchr(path, '?') != NULL ? "&" :
+	url = api_fmt("%s%scursor=%s", path, strchr(path, '?') != NULL ? "&" :
 	    "?", c);
 	api_expect_invalid(url, tok_owner, "cursor");
 	mem_free(url);
@@ -657,8 +610,9 @@ START_TEST(test_pages)
 	mem_free(api_sql(fixture_drop));
 	mem_free(api_sql(fixture_users));
 	/* Two hubs of one name (the id orders them), a tag, a manager. */
-	sql("INSERT INTO hubs (id, tenant_id, business_id, name, time_zone)"
-	    " VALUES ('" PH_B "', '" TENANT "', '" BIZ "', '" TITLE "',"
+	api_sqlf("INSERT INTO hubs (id, tenant_id, business_id, name, "
+	    "time_zone) VALUES ('" PH_B "', '" TENANT "', '" BIZ "', "
+	    "'" TITLE "',"
 	    " 'UTC'), ('" PH_A "', '" TENANT "', '" BIZ "', '" TITLE "',"
 	    " 'UTC');"
 	    " INSERT INTO nfc_tags (id, tenant_id, business_id, hub_id,"
@@ -678,7 +632,7 @@ START_TEST(test_pages)
 		if (cursor == NULL)
 			url = mem_strdup("/query/client/hubs?limit=1");
 		else
-			url = fmt("/query/client/hubs?limit=1&cursor=%s",
+			url = api_fmt("/query/client/hubs?limit=1&cursor=%s",
 			    cursor);
 		api_get_as(url, tok_owner, &res);
 		mem_free(url);
@@ -690,11 +644,12 @@ START_TEST(test_pages)
 		    "hub %s seen twice", id);
 		buf_printf(&seen, "%s%s", pages > 0 ? " " : "", id);
 		/* Each page's counts are the recounts. */
-		ck_assert_int_eq(api_num(it, "nfcTagCount"), num("SELECT"
-		    " count(*) FROM nfc_tags WHERE hub_id = '%s' AND status ="
-		    " 'active'", id));
-		ck_assert_int_eq(api_num(it, "managerCount"), num("SELECT"
-		    " count(*) FROM hub_managers WHERE hub_id = '%s'", id));
+		ck_assert_int_eq(api_num(it, "nfcTagCount"),
+		    api_sqlf_num("SELECT count(*) FROM nfc_tags WHERE"
+		    " hub_id = '%s' AND status = 'active'", id));
+		ck_assert_int_eq(api_num(it, "managerCount"),
+		    api_sqlf_num("SELECT count(*) FROM hub_managers WHERE"
+		    " hub_id = '%s'", id));
 		mem_free(cursor);
 		cursor = NULL;
 		if ((cur = api_next_cursor(o)) != NULL) {
@@ -708,8 +663,8 @@ START_TEST(test_pages)
 			break;
 	}
 	ck_assert_str_eq(buf_cstr(&seen), want);
-	ck_assert_uint_eq(pages, (size_t)num("SELECT count(*) FROM hubs"
-	    " WHERE business_id = '" BIZ "' AND status = 'active'"));
+	ck_assert_uint_eq(pages, (size_t)api_sqlf_num("SELECT count(*) FROM "
+	    "hubs WHERE business_id = '" BIZ "' AND status = 'active'"));
 	/* The tie of names is broken by the id. */
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&seen), PH_A " " PH_B));
 	buf_cleanup(&seen);

@@ -18,7 +18,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,23 +65,6 @@ static char	*tok_owner, *tok_manager, *tok_other, *tok_staff, *tok_luis;
 static time_t	 suite_start;	/* orders made since: this run's */
 
 
-/* printf into a new string (mem_free() it). */
-static char *
-fmt(const char *f, ...)
-{
-	struct buf	 b;
-	va_list		 ap;
-	char		*s;
-
-	buf_init(&b);
-	va_start(ap, f);
-	buf_vprintf(&b, f, ap);
-	va_end(ap);
-	s = mem_strdup(buf_cstr(&b));
-	buf_cleanup(&b);
-	return s;
-}
-
 /* The instant of hh:mm local time in ZONE, days from today there, plus
  * minutes (RFC 3339 UTC; mem_free() it). */
 static char *
@@ -90,7 +72,7 @@ at(int days, const char *hhmm, int minutes)
 {
 	char	*q, *s;
 
-	q = fmt("SELECT to_char(((((now() AT TIME ZONE '" ZONE "')::date"
+	q = api_fmt("SELECT to_char(((((now() AT TIME ZONE '" ZONE "')::date"
 	    " + %d) + time '%s') AT TIME ZONE '" ZONE "' + interval"
 	    " '%d minutes') AT TIME ZONE 'UTC',"
 	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", days, hhmm, minutes);
@@ -105,7 +87,7 @@ day(int days)
 {
 	char	*q, *s;
 
-	q = fmt("SELECT (now() AT TIME ZONE '" ZONE "')::date + %d", days);
+	q = api_fmt("SELECT (now() AT TIME ZONE '" ZONE "')::date + %d", days);
 	s = api_sql(q);
 	mem_free(q);
 	return s;
@@ -119,8 +101,8 @@ shift(int days, int hours, const char *positions)
 
 	s = at(days, "17:00", 0);
 	e = at(days, "17:00", hours * 60);
-	j = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"breakMinutes\":30,"
-	    "\"positions\":%s}", s, e, positions);
+	j = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\","
+	    "\"breakMinutes\":30,\"positions\":%s}", s, e, positions);
 	mem_free(s);
 	mem_free(e);
 	return j;
@@ -131,7 +113,7 @@ static char *
 order(const char *hub, const char *vendor, const char *cc,
     const char *title, const char *shifts)
 {
-	return fmt("{\"hubId\":\"%s\",\"vendorId\":\"%s\",\"costCenterId\":"
+	return api_fmt("{\"hubId\":\"%s\",\"vendorId\":\"%s\",\"costCenterId\":"
 	    "\"%s\",\"title\":\"%s\",\"notes\":\"Side door\","
 	    "\"shifts\":[%s]}", hub, vendor, cc, title, shifts);
 }
@@ -177,7 +159,7 @@ simple(int days, int n)
 {
 	char	*p, *s, *b, *id;
 
-	p = fmt("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":%d}]", n);
+	p = api_fmt("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":%d}]", n);
 	s = shift(days, 5, p);
 	b = order(HUB_NY, VENDOR, CC_EVT, "Orders suite", s);
 	id = create(tok_owner, b, NULL);
@@ -213,7 +195,8 @@ view(const char *token, const char *id, int from, int to,
 
 	f = day(from);
 	t = day(to);
-	path = fmt("/query/client/orders/view?from=%s&to=%s&limit=200", f, t);
+	path = api_fmt("/query/client/orders/view?from=%s&to=%s&limit=200", f,
+	    t);
 	api_get_as(path, token, res);
 	mem_free(f);
 	mem_free(t);
@@ -233,7 +216,7 @@ open_for(const char *token, const char *shift_id)
 
 	for (;;) {
 		path = cur == NULL ? mem_strdup("/query/staff/shifts/open?"
-		    "limit=200") : fmt("/query/staff/shifts/open?limit=200&"
+		    "limit=200") : api_fmt("/query/staff/shifts/open?limit=200&"
 		    "cursor=%s", cur);
 		mem_free(cur);
 		cur = NULL;
@@ -256,7 +239,7 @@ coverage(const char *shift_id, int days, struct http_res *res)
 	char	*d, *path;
 
 	d = day(days);
-	path = fmt("/query/client/coverage?hubId=" HUB_NY "&from=%s&to=%s"
+	path = api_fmt("/query/client/coverage?hubId=" HUB_NY "&from=%s&to=%s"
 	    "&limit=200", d, d);
 	api_get_as(path, tok_owner, res);
 	mem_free(d);
@@ -284,7 +267,7 @@ audits(const char *action, const char *id)
 	char		*q;
 	long long	 n;
 
-	q = fmt("SELECT count(*) FROM audit_events WHERE action = '%s'"
+	q = api_fmt("SELECT count(*) FROM audit_events WHERE action = '%s'"
 	    " AND target_type = 'order' AND target_id = '%s'"
 	    " AND request_id IS NOT NULL AND actor_user_id IS NOT NULL",
 	    action, id);
@@ -299,7 +282,7 @@ first_shift(const char *id, int offset)
 {
 	char	*q, *s;
 
-	q = fmt("SELECT id FROM shifts WHERE order_id = '%s'"
+	q = api_fmt("SELECT id FROM shifts WHERE order_id = '%s'"
 	    " ORDER BY starts_at, id OFFSET %d LIMIT 1", id, offset);
 	s = api_sql(q);
 	mem_free(q);
@@ -312,7 +295,7 @@ assign_luis(const char *sid, const char *status)
 {
 	char	*q, *s;
 
-	q = fmt("INSERT INTO assignments (tenant_id, business_id, shift_id,"
+	q = api_fmt("INSERT INTO assignments (tenant_id, business_id, shift_id,"
 	    " position_id, vendor_id, staff_id, status, applied_at,"
 	    " assigned_at) SELECT sp.tenant_id, sp.business_id, sp.shift_id,"
 	    " sp.id, sp.vendor_id, '" LUIS "', '%s', now(), now()"
@@ -333,12 +316,12 @@ START_TEST(test_create)
 	const char		*num;
 
 	nbefore = upcoming_needed();
-	p1 = fmt("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":2},"
+	p1 = api_fmt("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":2},"
 	    "{\"roleId\":\"" ROLE_SERVER "\",\"headcount\":1}]");
-	p2 = fmt("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":1}]");
+	p2 = api_fmt("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":1}]");
 	s1 = shift(30, 5, p1);
 	s2 = shift(31, 6, p2);
-	q = fmt("%s,%s", s1, s2);
+	q = api_fmt("%s,%s", s1, s2);
 	body = order(HUB_NY, VENDOR, CC_EVT, "Season opening", q);
 	before = orders_count();
 	id = create(tok_owner, body, &res);
@@ -381,7 +364,7 @@ START_TEST(test_create)
 	ck_assert(open_for(tok_luis, sid));
 	/* The order numbers follow each other. */
 	mem_free(q);
-	q = fmt("SELECT count(*) FROM orders WHERE business_id = '" BIZ "'"
+	q = api_fmt("SELECT count(*) FROM orders WHERE business_id = '" BIZ "'"
 	    " AND order_number = '%s'", num);
 	ck_assert_int_eq(api_sql_num(q), 1);
 	http_res_free(&res);
@@ -455,61 +438,61 @@ START_TEST(test_create_invalid)
 	buf_cleanup(&big);
 	/* Shifts: shape. */
 	bad_shift("5", "shifts[0]");
-	p = fmt("{\"startsAt\":\"tomorrow\",\"endsAt\":\"%s\","
+	p = api_fmt("{\"startsAt\":\"tomorrow\",\"endsAt\":\"%s\","
 	    "\"positions\":" POS "}", e);
 	bad_shift(p, "shifts[0].startsAt");
 	mem_free(p);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":[]}",
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":[]}",
 	    s, e);
 	bad_shift(p, "shifts[0].positions");
 	mem_free(p);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"breakMinutes\":-5,"
-	    "\"positions\":" POS "}", s, e);
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\","
+	    "\"breakMinutes\":-5,\"positions\":" POS "}", s, e);
 	bad_shift(p, "shifts[0].breakMinutes");
 	mem_free(p);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":"
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":"
 	    "[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":0}]}", s, e);
 	bad_shift(p, "shifts[0].positions[0].headcount");
 	mem_free(p);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":"
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":"
 	    "[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":101}]}", s, e);
 	bad_shift(p, "shifts[0].positions[0].headcount");
 	mem_free(p);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":"
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":"
 	    "[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":1,\"rate\":5}]}",
 	    s, e);
 	bad_shift(p, "shifts[0].positions[0].rate");
 	mem_free(p);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":"
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":"
 	    "[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":1},"
 	    "{\"roleId\":\"" ROLE_BAR "\",\"headcount\":2}]}", s, e);
 	bad_shift(p, "shifts[0].positions[1].roleId");
 	mem_free(p);
 	/* Times against the clock and each other. */
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":" POS
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":" POS
 	    "}", past, now1);
 	bad_shift(p, "shifts[0].startsAt");
 	mem_free(p);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":" POS
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":" POS
 	    "}", e, s);
 	bad_shift(p, "shifts[0].endsAt");
 	mem_free(p);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":" POS
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":" POS
 	    "}", s, l);
 	bad_shift(p, "shifts[0].endsAt");
 	mem_free(p);
 	mem_free(l);
 	l = at(33, "17:00", 120);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"breakMinutes\":240,"
-	    "\"positions\":" POS "}", s, l);
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\","
+	    "\"breakMinutes\":240,\"positions\":" POS "}", s, l);
 	bad_shift(p, "shifts[0].breakMinutes");
 	mem_free(p);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":" POS
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":" POS
 	    "}", far, far2);
 	bad_shift(p, "shifts[0].startsAt");
 	mem_free(p);
 	/* References that exist but cannot be used. */
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":"
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":"
 	    "[{\"roleId\":\"" ROLE_METRO "\",\"headcount\":1}]}", s, e);
 	bad_shift(p, "shifts[0].positions[0].roleId");
 	b = order(HUB_NY, VENDOR_PENDING, CC_EVT, "Bad", p);
@@ -517,7 +500,7 @@ START_TEST(test_create_invalid)
 	    "VALIDATION_ERROR", "vendorId");
 	mem_free(b);
 	mem_free(p);
-	p = fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":" POS
+	p = api_fmt("{\"startsAt\":\"%s\",\"endsAt\":\"%s\",\"positions\":" POS
 	    "}", s, e);
 	b = order(HUB_ARCHIVED, VENDOR, CC_EVT, "Bad", p);
 	expect("POST", "/commands/client/orders", tok_owner, b, 400,
@@ -615,7 +598,7 @@ START_TEST(test_create_replay)
 	const char	*k;
 	long long	 before;
 
-	title = fmt("Replay %ld-%ld", (long)getpid(), (long)time(NULL));
+	title = api_fmt("Replay %ld-%ld", (long)getpid(), (long)time(NULL));
 	p = mem_strdup("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":1}]");
 	s = shift(35, 4, p);
 	body = order(HUB_NY, VENDOR, CC_EVT, title, s);
@@ -631,7 +614,7 @@ START_TEST(test_create_replay)
 	    api_str(http_json(&b), "orderId"));
 	ck_assert_str_eq(a.body, b.body);
 	ck_assert_int_eq(orders_count(), before + 1);
-	q = fmt("SELECT count(*) FROM orders WHERE title = '%s'", title);
+	q = api_fmt("SELECT count(*) FROM orders WHERE title = '%s'", title);
 	ck_assert_int_eq(api_sql_num(q), 1);
 	http_res_free(&a);
 	http_res_free(&b);
@@ -655,7 +638,7 @@ START_TEST(test_create_parallel)
 	struct http_res	 res;
 	int		 i, st, ok = 1;
 
-	title = fmt("Parallel %ld-%ld", (long)getpid(), (long)time(NULL));
+	title = api_fmt("Parallel %ld-%ld", (long)getpid(), (long)time(NULL));
 	p = mem_strdup("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":1}]");
 	sh = shift(39, 4, p);
 	body = order(HUB_NY, VENDOR, CC_EVT, title, sh);
@@ -673,7 +656,7 @@ START_TEST(test_create_parallel)
 		ok = ok && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	}
 	ck_assert_msg(ok, "a parallel create was not 201");
-	q = fmt("SELECT count(DISTINCT order_number) FROM orders"
+	q = api_fmt("SELECT count(DISTINCT order_number) FROM orders"
 	    " WHERE title = '%s' AND order_number ~ '^ORD-[0-9]+$'", title);
 	ck_assert_int_eq(api_sql_num(q), NPARALLEL);
 	mem_free(q);
@@ -692,15 +675,17 @@ START_TEST(test_update)
 
 	id = simple(36, 2);
 	sid = first_shift(id, 0);
-	q = fmt("SELECT id FROM shift_positions WHERE shift_id = '%s'", sid);
+	q = api_fmt("SELECT id FROM shift_positions WHERE shift_id = "
+	    "'%s'", sid);
 	pid = api_sql(q);
 	mem_free(q);
 	assign_luis(sid, "assigned");
 	s = at(36, "18:00", 0);
 	e = at(36, "18:00", 240);
-	path = fmt("/commands/client/orders/%s", id);
-	body = fmt("{\"title\":\"Renamed\",\"notes\":null,\"costCenterId\":\""
-	    CC_FNB "\",\"shifts\":[{\"shiftId\":\"%s\",\"startsAt\":\"%s\","
+	path = api_fmt("/commands/client/orders/%s", id);
+	body = api_fmt("{\"title\":\"Renamed\",\"notes\":null,"
+	    "\"costCenterId\":\"" CC_FNB "\",\"shifts\":[{\"shiftId\":\"%s\","
+	    "\"startsAt\":\"%s\","
 	    "\"endsAt\":\"%s\",\"breakMinutes\":15,\"positions\":"
 	    "[{\"positionId\":\"%s\",\"headcount\":4}]}]}", sid, s, e, pid);
 	api_cmd("PATCH", path, tok_owner, api_key("upd"), body, &res);
@@ -723,13 +708,13 @@ START_TEST(test_update)
 	ck_assert_str_eq(api_str(it, "endsAt"), e);
 	ck_assert_int_eq(api_num(it, "breakMinutes"), 15);
 	http_res_free(&v);
-	q = fmt("SELECT count(*) FROM staff_events WHERE staff_id = '" LUIS
+	q = api_fmt("SELECT count(*) FROM staff_events WHERE staff_id = '" LUIS
 	    "' AND kind = 'shift.rescheduled' AND shift_id = '%s'", sid);
 	ck_assert_int_eq(api_sql_num(q), 1);
 	mem_free(q);
 	/* Down to the one worker on it: filled; up again: open. */
 	mem_free(body);
-	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
+	body = api_fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
 	    "[{\"positionId\":\"%s\",\"headcount\":1}]}]}", sid, pid);
 	api_cmd("PATCH", path, tok_owner, api_key("upd"), body, &res);
 	o = api_json_ok(&res, 200);
@@ -741,7 +726,7 @@ START_TEST(test_update)
 	http_res_free(&res);
 	ck_assert_int_eq(audits("order.status", id), 1);
 	mem_free(body);
-	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
+	body = api_fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
 	    "[{\"positionId\":\"%s\",\"headcount\":2}]}]}", sid, pid);
 	api_cmd("PATCH", path, tok_owner, api_key("upd"), body, &res);
 	o = api_json_ok(&res, 200);
@@ -751,7 +736,7 @@ START_TEST(test_update)
 	ck_assert_int_eq(audits("order.status", id), 2);
 	/* Below the staff already filling the position: 400. */
 	mem_free(body);
-	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
+	body = api_fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"positions\":"
 	    "[{\"positionId\":\"%s\",\"headcount\":0}]}]}", sid, pid);
 	expect("PATCH", path, tok_owner, body, 400, "VALIDATION_ERROR",
 	    "shifts[0].positions[0].headcount");
@@ -775,7 +760,7 @@ START_TEST(test_update_refused)
 	other = simple(38, 1);
 	sid = first_shift(id, 0);
 	osid = first_shift(other, 0);
-	path = fmt("/commands/client/orders/%s", id);
+	path = api_fmt("/commands/client/orders/%s", id);
 	s = at(37, "19:00", 0);
 	/* Shape. */
 	expect("PATCH", path, tok_owner, "{}", 400, "VALIDATION_ERROR",
@@ -784,11 +769,11 @@ START_TEST(test_update_refused)
 	    "VALIDATION_ERROR", "status");
 	expect("PATCH", path, tok_owner, "{\"title\":5}", 400,
 	    "VALIDATION_ERROR", "title");
-	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\"}]}", sid);
+	body = api_fmt("{\"shifts\":[{\"shiftId\":\"%s\"}]}", sid);
 	expect("PATCH", path, tok_owner, body, 400, "VALIDATION_ERROR",
 	    "shifts[0]");
 	mem_free(body);
-	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"breakMinutes\":10},"
+	body = api_fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"breakMinutes\":10},"
 	    "{\"shiftId\":\"%s\",\"breakMinutes\":20}]}", sid, sid);
 	expect("PATCH", path, tok_owner, body, 400, "VALIDATION_ERROR",
 	    "shifts[1].shiftId");
@@ -796,15 +781,15 @@ START_TEST(test_update_refused)
 	/* Times: a start after the end. */
 	mem_free(s);
 	s = at(37, "23:00", 0);
-	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"startsAt\":\"%s\"}]}",
-	    sid, s);
+	body = api_fmt("{\"shifts\":[{\"shiftId\":\"%s\","
+	    "\"startsAt\":\"%s\"}]}", sid, s);
 	expect("PATCH", path, tok_owner, body, 400, "VALIDATION_ERROR",
 	    "shifts[0].endsAt");
 	mem_free(body);
 	expect("PATCH", "/commands/client/orders/nope", tok_owner,
 	    "{\"notes\":\"x\"}", 400, "VALIDATION_ERROR", "orderId");
 	/* Not found: a shift of another order, another business's order. */
-	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"breakMinutes\":0}]}",
+	body = api_fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"breakMinutes\":0}]}",
 	    osid);
 	expect("PATCH", path, tok_owner, body, 404, "NOT_FOUND", NULL);
 	mem_free(body);
@@ -822,7 +807,7 @@ START_TEST(test_update_refused)
 	body = order(HUB_SF, VENDOR, CC_EVT, "San Francisco", sh);
 	sf = create(tok_owner, body, NULL);
 	mem_free(body);
-	body = fmt("/commands/client/orders/%s", sf);
+	body = api_fmt("/commands/client/orders/%s", sf);
 	expect("PATCH", body, tok_manager, "{\"notes\":\"x\"}", 404,
 	    "NOT_FOUND", NULL);
 	api_cmd("PATCH", path, tok_manager, api_key("mgr"),
@@ -831,11 +816,11 @@ START_TEST(test_update_refused)
 	    "By the manager");
 	http_res_free(&res);
 	mem_free(body);
-	body = fmt("/commands/client/orders/%s/cancel", sf);
+	body = api_fmt("/commands/client/orders/%s/cancel", sf);
 	expect("POST", body, tok_manager, "{\"reason\":\"x\"}", 404,
 	    "NOT_FOUND", NULL);
 	mem_free(body);
-	body = fmt("/commands/client/orders/%s/reorder", sf);
+	body = api_fmt("/commands/client/orders/%s/reorder", sf);
 	expect("POST", body, tok_manager, "{\"startDate\":\"2099-01-01\"}",
 	    404, "NOT_FOUND", NULL);
 	mem_free(body);
@@ -844,17 +829,17 @@ START_TEST(test_update_refused)
 	/* States: completed demo order, a shift that has started. */
 	expect("PATCH", "/commands/client/orders/" ORD_COMPLETED, tok_owner,
 	    "{\"notes\":\"x\"}", 409, "CONFLICT", "state");
-	q = fmt("UPDATE shifts SET starts_at = now() - interval '1 hour',"
+	q = api_fmt("UPDATE shifts SET starts_at = now() - interval '1 hour',"
 	    " ends_at = now() + interval '3 hours' WHERE id = '%s'"
 	    " RETURNING id", sid);
 	mem_free(api_sql(q));
 	mem_free(q);
-	body = fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"breakMinutes\":0}]}",
+	body = api_fmt("{\"shifts\":[{\"shiftId\":\"%s\",\"breakMinutes\":0}]}",
 	    sid);
 	expect("PATCH", path, tok_owner, body, 409, "CONFLICT", "state");
 	mem_free(body);
 	/* Only the manager's change was made. */
-	q = fmt("SELECT count(*) FROM audit_events WHERE action ="
+	q = api_fmt("SELECT count(*) FROM audit_events WHERE action ="
 	    " 'order.update' AND target_id IN ('%s', '%s', '%s')", id, other,
 	    sf);
 	ck_assert_int_eq(api_sql_num(q), 1);
@@ -880,7 +865,7 @@ START_TEST(test_cancel)
 	p = mem_strdup("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":2}]");
 	s1 = shift(40, 5, p);
 	s2 = shift(41, 5, p);
-	q = fmt("%s,%s", s1, s2);
+	q = api_fmt("%s,%s", s1, s2);
 	body = order(HUB_NY, VENDOR, CC_EVT, "To cancel", q);
 	id = create(tok_owner, body, NULL);
 	sid = first_shift(id, 0);
@@ -888,7 +873,7 @@ START_TEST(test_cancel)
 	assign_luis(sid, "confirmed");
 	ck_assert(open_for(tok_luis, sid2));
 	nbefore = upcoming_needed();
-	path = fmt("/commands/client/orders/%s/cancel", id);
+	path = api_fmt("/commands/client/orders/%s/cancel", id);
 	expect("POST", path, tok_owner, "{}", 400, "VALIDATION_ERROR",
 	    "reason");
 	expect("POST", path, tok_owner, "{\"reason\":\"\"}", 400,
@@ -910,11 +895,11 @@ START_TEST(test_cancel)
 	ck_assert_int_eq(audits("order.cancel", id), 1);
 	/* Cascade: the assignment, the worker's event. */
 	mem_free(q);
-	q = fmt("SELECT count(*) FROM assignments WHERE shift_id = '%s'"
+	q = api_fmt("SELECT count(*) FROM assignments WHERE shift_id = '%s'"
 	    " AND status = 'cancelled' AND cancelled_at IS NOT NULL", sid);
 	ck_assert_int_eq(api_sql_num(q), 1);
 	mem_free(q);
-	q = fmt("SELECT count(*) FROM staff_events WHERE staff_id = '" LUIS
+	q = api_fmt("SELECT count(*) FROM staff_events WHERE staff_id = '" LUIS
 	    "' AND kind = 'order.cancelled' AND order_id = '%s'"
 	    " AND payload->>'reason' = 'Venue flooded'", id);
 	ck_assert_int_eq(api_sql_num(q), 1);
@@ -931,7 +916,7 @@ START_TEST(test_cancel)
 	expect("POST", path, tok_owner, "{\"reason\":\"again\"}", 409,
 	    "CONFLICT", "state");
 	mem_free(path);
-	path = fmt("/commands/client/orders/%s", id);
+	path = api_fmt("/commands/client/orders/%s", id);
 	expect("PATCH", path, tok_owner, "{\"notes\":\"x\"}", 409,
 	    "CONFLICT", "state");
 	/* Other states and ids. */
@@ -965,13 +950,13 @@ START_TEST(test_reorder)
 	    "{\"roleId\":\"" ROLE_SERVER "\",\"headcount\":3}]");
 	s1 = shift(42, 5, p);
 	s2 = shift(44, 6, p);
-	q = fmt("%s,%s", s1, s2);
+	q = api_fmt("%s,%s", s1, s2);
 	body = order(HUB_NY, VENDOR, CC_EVT, "Weekly gala", q);
 	id = create(tok_owner, body, NULL);
-	path = fmt("/commands/client/orders/%s/reorder", id);
+	path = api_fmt("/commands/client/orders/%s/reorder", id);
 	d = day(60);
 	mem_free(body);
-	body = fmt("{\"startDate\":\"%s\"}", d);
+	body = api_fmt("{\"startDate\":\"%s\"}", d);
 	api_cmd("POST", path, tok_owner, api_key("reorder"), body, &res);
 	o = api_json_ok(&res, 201);
 	nid = mem_strdup(api_str(o, "orderId"));
@@ -983,7 +968,7 @@ START_TEST(test_reorder)
 	http_res_free(&res);
 	/* Same local times, moved by whole days: 60 and 62 days ahead. */
 	mem_free(q);
-	q = fmt("SELECT string_agg(to_char(starts_at AT TIME ZONE '" ZONE
+	q = api_fmt("SELECT string_agg(to_char(starts_at AT TIME ZONE '" ZONE
 	    "', 'HH24:MI') || '+' || ((starts_at AT TIME ZONE '" ZONE
 	    "')::date - (now() AT TIME ZONE '" ZONE "')::date) || '/' ||"
 	    " (extract(epoch FROM ends_at - starts_at) / 3600)::integer, ' '"
@@ -1005,7 +990,7 @@ START_TEST(test_reorder)
 	mem_free(body);
 	mem_free(d);
 	d = day(61);
-	body = fmt("{\"startDate\":\"%s\",\"title\":\"Gala again\","
+	body = api_fmt("{\"startDate\":\"%s\",\"title\":\"Gala again\","
 	    "\"notes\":null}", d);
 	api_cmd("POST", "/commands/client/orders/" ORD_COMPLETED "/reorder",
 	    tok_owner, api_key("reorder"), body, &res);
@@ -1029,17 +1014,17 @@ START_TEST(test_reorder)
 	mem_free(d);
 	d = day(500);
 	mem_free(body);
-	body = fmt("{\"startDate\":\"%s\",\"when\":1}", d);
+	body = api_fmt("{\"startDate\":\"%s\",\"when\":1}", d);
 	expect("POST", path, tok_owner, body, 400, "VALIDATION_ERROR",
 	    "when");
 	mem_free(body);
-	body = fmt("{\"startDate\":\"%s\"}", d);
+	body = api_fmt("{\"startDate\":\"%s\"}", d);
 	expect("POST", path, tok_owner, body, 400, "VALIDATION_ERROR",
 	    "startDate");
 	mem_free(body);
 	mem_free(d);
 	d = day(70);
-	body = fmt("{\"startDate\":\"%s\"}", d);
+	body = api_fmt("{\"startDate\":\"%s\"}", d);
 	expect("POST", "/commands/client/orders/" ORD_OTHER_DONE "/reorder",
 	    tok_owner, body, 404, "NOT_FOUND", NULL);
 	expect("POST", path, tok_staff, body, 403, "FORBIDDEN", NULL);
@@ -1125,11 +1110,11 @@ START_TEST(test_bad_bodies)
 	size_t		 i, j, n = 0;
 
 	id = simple(45, 1);
-	paths[0] = fmt("/commands/client/orders/%s", id);
-	paths[1] = fmt("/commands/client/orders/%s/cancel", id);
-	paths[2] = fmt("/commands/client/orders/%s/reorder", id);
+	paths[0] = api_fmt("/commands/client/orders/%s", id);
+	paths[1] = api_fmt("/commands/client/orders/%s/cancel", id);
+	paths[2] = api_fmt("/commands/client/orders/%s/reorder", id);
 	sid = first_shift(id, 0);
-	paths[3] = fmt("/commands/staff/shifts/%s/apply", sid);
+	paths[3] = api_fmt("/commands/staff/shifts/%s/apply", sid);
 	mem_free(sid);
 	routes[n].method = "POST";
 	routes[n].path = "/commands/client/orders";
@@ -1197,7 +1182,7 @@ START_TEST(test_cleanup)
 {
 	char	*q, *n;
 
-	q = fmt("BEGIN;"
+	q = api_fmt("BEGIN;"
 	    " CREATE TEMP TABLE suite_orders AS SELECT id FROM orders"
 	    " WHERE business_id = '" BIZ "'"
 	    " AND created_at >= to_timestamp(%lld);"

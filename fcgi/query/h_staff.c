@@ -32,25 +32,35 @@
 #include "qrows.h"
 #include "query.h"
 
-/* An assignment of the caller with its shift (ASSIGN_ROW in main.c). */
+/* A shift (SHIFT_ROW, HUB_ROW in main.c). */
+#define STAFF_SHIFT \
+	QC_STR("shiftId"), QC_STR("orderNumber"), QC_STR("title"), \
+	QC_STR("shiftStatus"), QC_TIME("startsAt"), QC_TIME("endsAt"), \
+	QC_STR("localDate"), QC_STR("localStartTime"), \
+	QC_STR("localEndTime"), QC_BOOL("crossesMidnight"), \
+	QC_NUM("breakMinutes"), QC_NUM("paidMinutes"), \
+	QC_OBJ("business"), QC_STR("businessId"), QC_STR("name"), QC_CLOSE, \
+	QC_OBJ("role"), QC_STR("roleId"), QC_STR("roleCode"), \
+	QC_STR("name"), QC_CLOSE, \
+	QC_NUM("payRateCents"), QC_STR("currency"), \
+	QC_NUM("estimatedPayCents"), \
+	QC_OBJ("hub"), QC_STR("hubId"), QC_STR("name"), QC_STR("city"), \
+	QC_STR("timeZone"), QC_CLOSE
+
+/* An assignment of the caller with its shift (ASSIGN_ROW). */
 static const struct qcol staff_assignment[] = {
-	QC_STR("shiftId"), QC_STR("orderNumber"), QC_STR("title"),
-	QC_STR("shiftStatus"), QC_TIME("startsAt"), QC_TIME("endsAt"),
-	QC_STR("localDate"), QC_STR("localStartTime"), QC_STR("localEndTime"),
-	QC_BOOL("crossesMidnight"), QC_NUM("breakMinutes"),
-	QC_NUM("paidMinutes"),
-	QC_OBJ("business"), QC_STR("businessId"), QC_STR("name"), QC_CLOSE,
-	QC_OBJ("role"), QC_STR("roleId"), QC_STR("roleCode"), QC_STR("name"),
-	QC_CLOSE,
-	QC_NUM("payRateCents"), QC_STR("currency"),
-	QC_NUM("estimatedPayCents"),
-	QC_OBJ("hub"), QC_STR("hubId"), QC_STR("name"), QC_STR("city"),
-	QC_STR("timeZone"), QC_CLOSE,
+	STAFF_SHIFT,
 	QC_STR("assignmentId"), QC_STR("status"), QC_TIME("appliedAt"),
 	QC_TIME("assignedAt"), QC_TIME("confirmedAt"), QC_TIME("checkedInAt"),
 	QC_TIME("checkedOutAt"), QC_TIME("completedAt"),
 	QC_TIME("cancelledAt"), QC_STR("cancelReason"),
 	QC_NUM("workedMinutes"), QC_NUM("earnedCents"),
+	QC_KEY_TIME, QC_KEY, QC_END
+};
+
+/* An open position the caller could apply for. */
+static const struct qcol staff_open_position[] = {
+	STAFF_SHIFT, QC_STR("positionId"), QC_NUM("openSlots"),
 	QC_KEY_TIME, QC_KEY, QC_END
 };
 
@@ -130,7 +140,7 @@ h_staff_shifts_open(struct req *r)
 	static const struct qctx_read rd = { STMT_STAFF_SHIFTS_OPEN,
 	    QCTX_STAFF, NULL, { QCTX_P_PAGE("tu") } };
 
-	return qctx_read(r, &rd);
+	return qctx_rows(r, &rd, NULL, staff_open_position);
 }
 
 /*

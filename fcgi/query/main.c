@@ -339,11 +339,12 @@
 	"json_build_object(" SHIFT_MEMBERS ", 'hub', " HUB_SHORT ", " \
 	ASSIGN_MEMBERS ")"
 /*
- * The columns of an assignment row p for the rows shape staff_assignment
- * (h_staff.c): SHIFT_MEMBERS, HUB_SHORT and ASSIGN_MEMBERS as plain
- * values, then the sort key (start, id).
+ * The columns of a shift row p for the rows shapes of h_staff.c:
+ * SHIFT_ROW those of SHIFT_MEMBERS, HUB_ROW those of HUB_SHORT, as plain
+ * values; ASSIGN_ROW an assignment of the caller (SHIFT_MEMBERS, HUB_SHORT
+ * and ASSIGN_MEMBERS), then its sort key (start, id).
  */
-#define ASSIGN_ROW \
+#define SHIFT_ROW \
 	"p.sid, p.order_number, p.title, p.sstatus, " UTC("p.starts_at") "," \
 	" " UTC("p.ends_at") ", (p.starts_at AT TIME ZONE p.time_zone)::date," \
 	" to_char(p.starts_at AT TIME ZONE p.time_zone, 'HH24:MI')," \
@@ -352,8 +353,10 @@
 	"::date > (p.starts_at AT TIME ZONE p.time_zone)::date," \
 	" p.break_minutes, " PAID_MIN ", p.bid, p.business_name, p.rid," \
 	" p.role_code, p.role_name, p.pay_rate_cents, p.currency," \
-	" round(" PAID_MIN " * p.pay_rate_cents / 60.0)::bigint," \
-	" p.hid, p.hub_name, p.city, p.time_zone," \
+	" round(" PAID_MIN " * p.pay_rate_cents / 60.0)::bigint"
+#define HUB_ROW	"p.hid, p.hub_name, p.city, p.time_zone"
+#define ASSIGN_ROW \
+	SHIFT_ROW ", " HUB_ROW "," \
 	" p.aid, p.astatus, " UTC("p.applied_at") ", " UTC("p.assigned_at") \
 	", " UTC("p.confirmed_at") ", " UTC("p.checked_in_at") "," \
 	" " UTC("p.checked_out_at") ", " UTC("p.completed_at") "," \
@@ -1346,6 +1349,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * of those: the work is bounded by the page, not by how many
 	 * positions are open.
 	 */
+	/* Rows: staff_open_position (h_staff.c). */
 	[STMT_STAFF_SHIFTS_OPEN] =
 	    SQLR_ME_STAFF SQLR_AVAIL
 	    ", keys AS (SELECT q.pid, q.sk FROM me CROSS JOIN az"
@@ -1359,11 +1363,9 @@ static const char *const stmts[STMT__MAX] = {
 	    " ORDER BY sp.shift_starts_at, sp.id LIMIT $4::integer + 1) q"
 	    " ORDER BY q.sk, q.pid LIMIT $4::integer + 1)"
 	    ", page AS (" OPENPOS_ROWS("keys k") ")"
-	    " SELECT json_build_object("
-	    PAGE("json_build_object(" SHIFT_MEMBERS ", 'hub', " HUB_SHORT ","
-	    " 'positionId', p.pid, 'openSlots', p.open_slots)",
-	    "p.starts_at, p.pid", TSK("p.starts_at") ", p.pid::text",
-	    "$4::integer") ")::text",
+	    " SELECT " SHIFT_ROW ", " HUB_ROW ", p.pid, p.open_slots,"
+	    " " UTC("p.starts_at") ", p.pid"
+	    " FROM page p ORDER BY p.starts_at, p.pid",
 	/*
 	 * $4 shift id.  openpos is limited to that shift inside the CTE:
 	 * read three times, it is materialized, and a filter outside it

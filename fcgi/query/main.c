@@ -266,6 +266,17 @@
 #define MINE \
 	MINE_FROM("me JOIN assignments a ON a.staff_id = me.id" \
 	" AND a.tenant_id = $1::uuid")
+/*
+ * The same for the shifts that start from two days before this week on
+ * (the dashboard: its next shift ends after now, so it started less than
+ * 24 hours ago; this week's are in the hubs' days of this UTC week).
+ * The filter is on the shift, before the other joins.
+ */
+#define MINE_RECENT \
+	MINE_FROM("me JOIN assignments a ON a.staff_id = me.id" \
+	" AND a.tenant_id = $1::uuid JOIN shifts rs ON rs.id = a.shift_id" \
+	" AND rs.tenant_id = a.tenant_id AND rs.starts_at >= (" WEEK0 \
+	"::timestamp AT TIME ZONE 'UTC') - interval '2 days'")
 /* A live assignment whose shift and order still stand. */
 #define MINE_LIVE \
 	"m.sstatus <> 'cancelled' AND m.ostatus <> 'cancelled'"
@@ -1665,7 +1676,7 @@ static const char *const stmts[STMT__MAX] = {
 	    " FROM me, rng)::text",
 	/* $4 clock-in window (minutes), as in STMT_STAFF_CLOCKIN_TODAY. */
 	[STMT_STAFF_DASHBOARD] =
-	    SQLR_ME_STAFF MINE SQLR_AVAIL OPENPOS PROFILE_RULES WORK
+	    SQLR_ME_STAFF MINE_RECENT SQLR_AVAIL OPENPOS PROFILE_RULES WORK
 	    ", nxt AS (SELECT * FROM mine m WHERE m.astatus IN ('assigned',"
 	    " 'confirmed', 'checked_in') AND " MINE_LIVE
 	    " AND m.ends_at > now() ORDER BY m.starts_at, m.aid LIMIT 1),"

@@ -51,11 +51,11 @@
 
 #define DB_CONNECT_TIMEOUT	"5"	/* seconds; the conninfo may override */
 /*
- * Dates and timestamps that the programs read as text (the row reads of
- * krow-query write them into JSON as they come) in ISO form, whatever the
- * server's default; a conninfo with its own options replaces these.
+ * Set on every new connection: dates and timestamps that the programs
+ * read as text (the row reads of krow-query write them into JSON as they
+ * come) in ISO form, whatever the server's or the role's default.
  */
-#define DB_OPTIONS		"-c DateStyle=ISO,YMD"
+#define DB_SESSION_SETUP	"SET DateStyle = ISO, YMD"
 #define DB_MAXPARAMS		65535	/* the protocol's limit */
 #define DB_STMTNAME		24	/* "s" + a size_t + NUL */
 
@@ -218,17 +218,15 @@ fail(struct db *db, const PGresult *res, const char *kind, const char *name)
  * Make a new connection with the conninfo and prepare the statements.
  * The keyword arrays put our defaults before "dbname": libpq expands the
  * conninfo given as dbname in place and later settings win, so the
- * conninfo's own connect_timeout, application_name or options override
- * ours.
+ * conninfo's own connect_timeout or application_name override ours.
  */
 static enum err
 connect_fresh(struct db *db)
 {
 	static const char *const keys[] = {
-		"connect_timeout", "fallback_application_name", "options",
-		"dbname", NULL
+		"connect_timeout", "fallback_application_name", "dbname", NULL
 	};
-	const char	*vals[5];
+	const char	*vals[4];
 	char		 name[DB_STMTNAME];
 	PGresult	*res;
 	size_t		 i;
@@ -238,9 +236,8 @@ connect_fresh(struct db *db)
 	disconnect(db);
 	vals[0] = DB_CONNECT_TIMEOUT;
 	vals[1] = program_invocation_short_name;
-	vals[2] = DB_OPTIONS;
-	vals[3] = db->conninfo;
-	vals[4] = NULL;
+	vals[2] = db->conninfo;
+	vals[3] = NULL;
 
 	/* PQerrorMessage never holds the password; the conninfo may. */
 	db->conn = PQconnectdbParams(keys, vals, 1);
@@ -259,6 +256,15 @@ connect_fresh(struct db *db)
 		return ERR_UPSTREAM;
 	}
 	PQsetNoticeReceiver(db->conn, notice_receiver, NULL);
+
+	res = PQexec(db->conn, DB_SESSION_SETUP);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		e = fail(db, res, "set up", "session");
+		PQclear(res);
+		disconnect(db);
+		return e;
+	}
+	PQclear(res);
 
 	for (i = 0; i < db->nstmts; i++) {
 		n = snprintf(name, sizeof(name), "s%zu", i);

@@ -62,6 +62,7 @@ enum stmt {
 	S_RAISE,
 	S_REGCLASS,
 	S_WARN,
+	S_DATES,
 	S__MAX
 };
 
@@ -77,6 +78,7 @@ static const char *const stmts[S__MAX] = {
 	[S_RAISE] = "SELECT check_db.raise($1)",
 	[S_REGCLASS] = "SELECT $1::regclass",
 	[S_WARN] = "SELECT check_db.warn()",
+	[S_DATES] = "SELECT date '2026-01-02', timestamp '2026-01-02 03:04:05'",
 };
 
 /* A statement naming a table no migration created. */
@@ -122,7 +124,8 @@ teardown(void)
 	a = NULL;
 	if (PQstatus(admin) == CONNECTION_OK)
 		admin_exec("SET client_min_messages = warning;"
-		    "DROP SCHEMA IF EXISTS check_db CASCADE");
+		    "DROP SCHEMA IF EXISTS check_db CASCADE;"
+		    "ALTER ROLE CURRENT_USER RESET DateStyle");
 	PQfinish(admin);
 	admin = NULL;
 }
@@ -382,6 +385,22 @@ START_TEST(connect_unpreparable_statement)
 END_TEST
 
 /* db_exec */
+
+/*
+ * Dates come as ISO text whatever the role's default style: the reads
+ * copy them into JSON as they are.
+ */
+START_TEST(connect_sets_iso_dates)
+{
+	struct db_rows	*r = NULL;
+
+	admin_exec("ALTER ROLE CURRENT_USER SET DateStyle = 'SQL, DMY'");
+	ck_assert_int_eq(db_exec(db, a, S_DATES, 0, NULL, &r), ERR_OK);
+	ck_assert_str_eq(db_get(r, 0, 0), "2026-01-02");
+	ck_assert_str_eq(db_get(r, 0, 1), "2026-01-02 03:04:05");
+	admin_exec("ALTER ROLE CURRENT_USER RESET DateStyle");
+}
+END_TEST
 
 START_TEST(exec_params_and_nulls)
 {
@@ -964,6 +983,7 @@ db_suite(void)
 	tcase_add_test(tc, connect_unpreparable_statement);
 
 	tc = tcase(s, "db_exec", 1);
+	tcase_add_test(tc, connect_sets_iso_dates);
 	tcase_add_test(tc, exec_params_and_nulls);
 	tcase_add_test(tc, exec_values_outlive_result);
 	tcase_add_test(tc, exec_no_rows);

@@ -1,9 +1,11 @@
 /*
  * Client read models: the screens of the client app.  Each handler is a
  * read given as data (struct qctx_read, qctx.h): the query parameters it
- * checks, in the order of its prepared statement (main.c), which builds
- * the whole JSON document in PostgreSQL; the text is copied into the
- * response as it is.
+ * checks, in the order of its prepared statement (main.c).  Either the
+ * statement builds the whole JSON document in PostgreSQL and the text is
+ * copied into the response as it is (qctx_read), or, for lists, it
+ * returns plain rows that qrows writes as JSON after the shapes below
+ * (qctx_rows, qrows.h).
  *
  * Rules every route follows (ARCHITECTURE.md sections 5 and 10):
  *   - the business and tenant come from the identity params only ($1

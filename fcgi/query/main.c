@@ -135,8 +135,10 @@
 	" p.status <> 'paid' AND p.due_date < " TODAY("'UTC'") "," \
 	" " UTC("p.approved_at") ", " UTC("p.disputed_at") "," \
 	" p.dispute_reason, " UTC("p.paid_at")
-/* The shifts of the client screens: live orders, not cancelled. */
-#define LIVE_SHIFTS LIVE_FROM LIVE_WHERE
+/*
+ * The shifts of the client screens (live orders, not cancelled) with
+ * their stored counts (sc).
+ */
 #define LIVE_COUNTED \
 	LIVE_FROM " CROSS JOIN LATERAL (SELECT s.needed, s.filled," \
 	" s.on_site) sc" LIVE_WHERE

@@ -77,6 +77,12 @@ static const struct qcol staff_payment[] = {
 	QC_KEY, QC_KEY, QC_END
 };
 
+/* A section of the caller's profile (PROFILE_RULES in main.c). */
+static const struct qcol staff_profile_section[] = {
+	QC_STR("section"), QC_BOOL("required"), QC_BOOL("complete"),
+	QC_NUM("itemCount"), QC_JSON("missing"), QC_END
+};
+
 /* A list of mine: limit and cursor (start instant, id) only. */
 static int
 shift_list(struct req *r, enum stmt stmt)
@@ -196,7 +202,11 @@ h_staff_profile_completion(struct req *r)
 int
 h_staff_profile_sections(struct req *r)
 {
-	return plain(r, STMT_STAFF_PROFILE_SECTIONS);
+	static const struct qctx_read rd = { STMT_STAFF_PROFILE_SECTIONS,
+	    QCTX_STAFF, "no staff profile for this user",
+	    { { QCTX_END } } };
+
+	return qctx_rows(r, &rd, NULL, staff_profile_section);
 }
 
 /* GET /query/staff/profile/personal-info */

@@ -1493,13 +1493,11 @@ static const char *const stmts[STMT__MAX] = {
 	    " section, 'complete', cardinality(missing) = 0,"
 	    " 'missing', to_json(missing)) ORDER BY ord) FROM sec"
 	    " WHERE required)) FROM me)::text",
+	/* Rows: staff_profile_section (h_staff.c); none without "me". */
 	[STMT_STAFF_PROFILE_SECTIONS] =
 	    SQLR_ME_STAFF PROFILE_RULES
-	    " SELECT (SELECT json_build_object('items', (SELECT json_agg("
-	    " json_build_object('section', section, 'required', required,"
-	    " 'complete', cardinality(missing) = 0, 'itemCount', items,"
-	    " 'missing', to_json(missing)) ORDER BY ord) FROM sec)) FROM me)"
-	    "::text",
+	    " SELECT section, required, cardinality(missing) = 0, items,"
+	    " to_json(missing) FROM sec ORDER BY ord",
 	[STMT_STAFF_PERSONAL_INFO] =
 	    SQLR_ME_STAFF " SELECT (SELECT json_build_object('staffId', st.id,"
 	    " 'firstName', st.first_name, 'lastName', st.last_name,"

@@ -497,3 +497,14 @@ api_sqlf_num(const char *f, ...)
 	buf_cleanup(&b);
 	return n;
 }
+
+void
+api_sql_none(const char *what, const char *query)
+{
+	char	*d;
+
+	d = api_sql(query);
+	if (d[0] != '\0')
+		ck_abort_msg("%s: %s", what, d);
+	mem_free(d);
+}

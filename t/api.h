@@ -90,6 +90,12 @@ const char	*api_next_cursor(struct json_object *o);
  * (mem_free() it), or that line as a number. */
 char		*api_sql(const char *query);
 long long	 api_sql_num(const char *query);
+/*
+ * query answers one text listing what differs ('' when nothing does, as
+ * the diff functions of the kept counts do); fails with what and that
+ * text when it is not empty.
+ */
+void		 api_sql_none(const char *what, const char *query);
 /* printf into a new string (mem_free() it). */
 char		*api_fmt(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));

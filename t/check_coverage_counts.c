@@ -133,21 +133,19 @@ at(int days, const char *hhmm)
 static void
 same(const char *step)
 {
-	char	*d;
+	char	*what;
 
-	d = api_sql("SELECT coalesce(string_agg(what || ' ' || key || ': '"
-	    " || coalesce(stored, '-') || ' <> ' || coalesce(computed, '-'),"
-	    " '; '), '') FROM krow_coverage_diff('" BIZ "')");
-	if (d[0] != '\0')
-		ck_abort_msg("%s: coverage counts differ: %s", step, d);
-	mem_free(d);
+	what = api_fmt("%s: coverage counts differ", step);
+	api_sql_none(what, "SELECT coalesce(string_agg(what || ' ' || key"
+	    " || ': ' || coalesce(stored, '-') || ' <> ' || coalesce(computed,"
+	    " '-'), '; '), '') FROM krow_coverage_diff('" BIZ "')");
+	mem_free(what);
 	/* And the copies of its shift and order on each position (0019). */
-	d = api_sql("SELECT coalesce(string_agg(col || ' ' || id || ': '"
-	    " || coalesce(kept, '-') || ' <> ' || coalesce(computed, '-'),"
-	    " '; '), '') FROM krow_openpos_diff('" BIZ "')");
-	if (d[0] != '\0')
-		ck_abort_msg("%s: open position keys differ: %s", step, d);
-	mem_free(d);
+	what = api_fmt("%s: open position keys differ", step);
+	api_sql_none(what, "SELECT coalesce(string_agg(col || ' ' || id"
+	    " || ': ' || coalesce(kept, '-') || ' <> ' || coalesce(computed,"
+	    " '-'), '; '), '') FROM krow_openpos_diff('" BIZ "')");
+	mem_free(what);
 }
 
 /* Send a command as token; expect status; the answer's member key (or

@@ -131,61 +131,40 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER nfc_tags_count_insert AFTER INSERT ON nfc_tags
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('hubs', 'hub_id',
-    'nfc_tag_count', '(status = ''active'')::integer');
-CREATE TRIGGER nfc_tags_count_update AFTER UPDATE ON nfc_tags
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('hubs', 'hub_id',
-    'nfc_tag_count', '(status = ''active'')::integer');
-CREATE TRIGGER nfc_tags_count_delete AFTER DELETE ON nfc_tags
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('hubs', 'hub_id',
-    'nfc_tag_count', '(status = ''active'')::integer');
+-- The three statement triggers (AFTER INSERT, UPDATE, DELETE) of table
+-- tbl, named name_insert and so on, that run call with the transition
+-- tables new_rows and old_rows (0018 uses it too).
+CREATE FUNCTION krow_statement_triggers(tbl text, name text, call text)
+    RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+	EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I'
+	    ' REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT'
+	    ' EXECUTE FUNCTION %s', name || '_insert', tbl, call);
+	EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I'
+	    ' REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows'
+	    ' FOR EACH STATEMENT EXECUTE FUNCTION %s', name || '_update', tbl,
+	    call);
+	EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I'
+	    ' REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT'
+	    ' EXECUTE FUNCTION %s', name || '_delete', tbl, call);
+END
+$$;
 
-CREATE TRIGGER hub_managers_count_insert AFTER INSERT ON hub_managers
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('hubs', 'hub_id',
-    'manager_count', '1');
-CREATE TRIGGER hub_managers_count_update AFTER UPDATE ON hub_managers
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('hubs', 'hub_id',
-    'manager_count', '1');
-CREATE TRIGGER hub_managers_count_delete AFTER DELETE ON hub_managers
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('hubs', 'hub_id',
-    'manager_count', '1');
-
-CREATE TRIGGER vendor_roles_count_insert AFTER INSERT ON vendor_roles
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('vendors', 'vendor_id',
-    'active_roles', '(status = ''active'')::integer');
-CREATE TRIGGER vendor_roles_count_update AFTER UPDATE ON vendor_roles
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('vendors', 'vendor_id',
-    'active_roles', '(status = ''active'')::integer');
-CREATE TRIGGER vendor_roles_count_delete AFTER DELETE ON vendor_roles
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('vendors', 'vendor_id',
-    'active_roles', '(status = ''active'')::integer');
-
-CREATE TRIGGER invoices_open_insert AFTER INSERT ON invoices
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('billing_accounts',
-    'billing_account_id', 'open_invoices', '(status <> ''paid'')::integer',
-    'open_cents', 'CASE WHEN status <> ''paid'' THEN total_cents ELSE 0 END');
-CREATE TRIGGER invoices_open_update AFTER UPDATE ON invoices
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('billing_accounts',
-    'billing_account_id', 'open_invoices', '(status <> ''paid'')::integer',
-    'open_cents', 'CASE WHEN status <> ''paid'' THEN total_cents ELSE 0 END');
-CREATE TRIGGER invoices_open_delete AFTER DELETE ON invoices
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-    EXECUTE FUNCTION krow_list_counts_keep('billing_accounts',
-    'billing_account_id', 'open_invoices', '(status <> ''paid'')::integer',
-    'open_cents', 'CASE WHEN status <> ''paid'' THEN total_cents ELSE 0 END');
+-- The counted tables and the arguments of krow_list_counts_keep for
+-- each (the table to update, the key column, then the (column,
+-- expression) pairs).
+SELECT krow_statement_triggers(v.tbl, v.tbl || '_list_counts',
+    format('krow_list_counts_keep(%s)', (SELECT string_agg(quote_literal(a),
+    ', ') FROM unnest(v.args) a)))
+FROM (VALUES
+    ('nfc_tags', ARRAY['hubs', 'hub_id', 'nfc_tag_count',
+	'(status = ''active'')::integer']),
+    ('hub_managers', ARRAY['hubs', 'hub_id', 'manager_count', '1']),
+    ('vendor_roles', ARRAY['vendors', 'vendor_id', 'active_roles',
+	'(status = ''active'')::integer']),
+    ('invoices', ARRAY['billing_accounts', 'billing_account_id',
+	'open_invoices', '(status <> ''paid'')::integer', 'open_cents',
+	'CASE WHEN status <> ''paid'' THEN total_cents ELSE 0 END']))
+    v(tbl, args);

@@ -21,10 +21,10 @@
 -- committed.  krow_staff_profile_diff() lists the rows that differ from a
 -- recount (none, unless something bypassed the triggers).
 --
--- Depends on 0003.
+-- Depends on 0003 and 0017 (krow_statement_triggers).
 
 CREATE TABLE staff_profile_counts (
-	staff_id	uuid PRIMARY KEY REFERENCES staff (id) ON DELETE CASCADE,
+	staff_id	uuid PRIMARY KEY REFERENCES staff ON DELETE CASCADE,
 	industries	integer NOT NULL DEFAULT 0,
 	skills		integer NOT NULL DEFAULT 0,
 	documents	integer NOT NULL DEFAULT 0,
@@ -142,26 +142,8 @@ BEGIN
 END
 $$;
 
-DO $$
-DECLARE
-	t	text;
-BEGIN
-	FOREACH t IN ARRAY ARRAY['staff_industries', 'staff_skills',
-	    'staff_documents', 'staff_certificates', 'staff_bank_accounts',
-	    'staff_availability', 'staff_benefits'] LOOP
-		EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I'
-		    ' REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT'
-		    ' EXECUTE FUNCTION krow_staff_profile_keep()',
-		    t || '_profile_insert', t);
-		EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I'
-		    ' REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows'
-		    ' FOR EACH STATEMENT'
-		    ' EXECUTE FUNCTION krow_staff_profile_keep()',
-		    t || '_profile_update', t);
-		EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I'
-		    ' REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT'
-		    ' EXECUTE FUNCTION krow_staff_profile_keep()',
-		    t || '_profile_delete', t);
-	END LOOP;
-END
-$$;
+SELECT krow_statement_triggers(t, t || '_profile',
+    'krow_staff_profile_keep()')
+FROM unnest(ARRAY['staff_industries', 'staff_skills', 'staff_documents',
+    'staff_certificates', 'staff_bank_accounts', 'staff_availability',
+    'staff_benefits']) t;

@@ -508,3 +508,19 @@ api_sql_none(const char *what, const char *query)
 		ck_abort_msg("%s: %s", what, d);
 	mem_free(d);
 }
+
+char *
+api_send(const char *method, const char *path, const char *token,
+    const char *tag, const char *body, long status, const char *key)
+{
+	struct http_res		 res;
+	struct json_object	*o;
+	char			*v = NULL;
+
+	api_cmd(method, path, token, api_key(tag), body, &res);
+	o = api_json_ok(&res, status);
+	if (key != NULL)
+		v = mem_strdup(api_str(o, key));
+	http_res_free(&res);
+	return v;
+}

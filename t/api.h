@@ -96,6 +96,14 @@ long long	 api_sql_num(const char *query);
  * text when it is not empty.
  */
 void		 api_sql_none(const char *what, const char *query);
+/*
+ * A command (as api_cmd(), with a fresh key tagged tag) that must answer
+ * status with a JSON body; its member key as a new string (mem_free() it),
+ * or NULL when key is NULL.
+ */
+char		*api_send(const char *method, const char *path,
+		    const char *token, const char *tag, const char *body,
+		    long status, const char *key);
 /* printf into a new string (mem_free() it). */
 char		*api_fmt(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));

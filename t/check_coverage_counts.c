@@ -148,22 +148,12 @@ same(const char *step)
 	mem_free(what);
 }
 
-/* Send a command as token; expect status; the answer's member key (or
- * NULL), mem_free() it. */
+/* A command (api_send()). */
 static char *
 send(const char *method, const char *path, const char *token,
     const char *body, long status, const char *key)
 {
-	struct http_res		 res;
-	struct json_object	*o;
-	char			*v = NULL;
-
-	api_cmd(method, path, token, api_key("cov"), body, &res);
-	o = api_json_ok(&res, status);
-	if (key != NULL)
-		v = mem_strdup(api_str(o, key));
-	http_res_free(&res);
-	return v;
+	return api_send(method, path, token, "cov", body, status, key);
 }
 
 START_TEST(test_writes)

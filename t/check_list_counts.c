@@ -119,22 +119,12 @@ same(const char *step)
 	mem_free(what);
 }
 
-/* Send a command as the owner; expect status; the answer's member key
- * (or NULL), mem_free() it. */
+/* A command as the owner (api_send()). */
 static char *
 send(const char *method, const char *path, const char *body, long status,
     const char *key)
 {
-	struct http_res		 res;
-	struct json_object	*o;
-	char			*v = NULL;
-
-	api_cmd(method, path, tok_owner, api_key("lc"), body, &res);
-	o = api_json_ok(&res, status);
-	if (key != NULL)
-		v = mem_strdup(api_str(o, key));
-	http_res_free(&res);
-	return v;
+	return api_send(method, path, tok_owner, "lc", body, status, key);
 }
 
 /* The number member of the item idkey = id of the list at path, as the

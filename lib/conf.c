@@ -156,6 +156,12 @@ static const struct conf_def defs[CONF__MAX] = {
 	[CONF_QUERY_MAX_RANGE_DAYS] = INT("query_max_range_days", "366", 1,
 	    3660, "largest span of a from/to range of the query routes, "
 	    "in days"),
+	[CONF_QUERY_CACHE_SECONDS] = INT("query_cache_seconds", "5", 0, 60,
+	    "how long a query worker may answer an aggregate read (dashboard, "
+	    "coverage stats, billing) from its cache, provided no write to "
+	    "the caller's data committed since; 0 turns the cache off"),
+	[CONF_QUERY_CACHE_ENTRIES] = INT("query_cache_entries", "512", 1,
+	    65536, "documents each query worker keeps in its cache"),
 	[CONF_SAVINGS_REFERENCE_PCT] = INT("savings_reference_pct", "20", 0,
 	    1000, "percent above the billed rate assumed as the market rate "
 	    "of a role without a reference rate (savings)"),

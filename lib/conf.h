@@ -55,6 +55,8 @@ enum conf_key {
 	CONF_FIREBASE_SECURETOKEN_URL,	/* Secure Token base URL */
 	CONF_UPSTREAM_TIMEOUT_MS,	/* libcurl timeout for upstream calls */
 	CONF_QUERY_MAX_RANGE_DAYS,	/* largest from/to span of reads */
+	CONF_QUERY_CACHE_SECONDS,	/* life of a cached document; 0 off */
+	CONF_QUERY_CACHE_ENTRIES,	/* cached documents per worker */
 	CONF_SAVINGS_REFERENCE_PCT,	/* market rate above billed (savings) */
 	CONF_STAFF_CLOCK_IN_WINDOW_MINUTES,	/* clock-in opens before start */
 	CONF_IDEMPOTENCY_TTL_HOURS,	/* how long Idempotency-Keys live */

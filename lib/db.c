@@ -57,7 +57,6 @@
  */
 #define DB_SESSION_SETUP	"SET DateStyle = ISO, YMD"
 #define DB_MAXPARAMS		65535	/* the protocol's limit */
-#define DB_STMTNAME		24	/* "s" + a size_t + NUL */
 
 enum db_tx {
 	DB_TX_NONE = 0,	/* autocommit */
@@ -227,10 +226,9 @@ connect_fresh(struct db *db)
 		"connect_timeout", "fallback_application_name", "dbname", NULL
 	};
 	const char	*vals[4];
-	char		 name[DB_STMTNAME];
+	char		 name[DB_STMTNAME_MAX];
 	PGresult	*res;
 	size_t		 i;
-	int		 n;
 	enum err	 e;
 
 	disconnect(db);
@@ -267,8 +265,7 @@ connect_fresh(struct db *db)
 	PQclear(res);
 
 	for (i = 0; i < db->nstmts; i++) {
-		n = snprintf(name, sizeof(name), "s%zu", i);
-		if (n < 0 || (size_t)n >= sizeof(name)) {
+		if (db_stmt_name(i, name, sizeof(name)) == -1) {
 			disconnect(db);
 			return ERR_INTERNAL;
 		}
@@ -291,6 +288,16 @@ connect_fresh(struct db *db)
 	db->prepared = 1;
 	db->tx = DB_TX_NONE;
 	return ERR_OK;
+}
+
+/* See db.h: the server-side name of statement stmt ("s" and its index). */
+int
+db_stmt_name(size_t stmt, char *buf, size_t len)
+{
+	int	 n;
+
+	n = snprintf(buf, len, "s%zu", stmt);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 /*
@@ -521,11 +528,11 @@ static enum err
 exec_stmt(struct db *db, struct arena *a, size_t stmt, size_t nparams,
     const char *const *params, struct db_rows **out, int commit)
 {
-	char		 name[DB_STMTNAME];
+	char		 name[DB_STMTNAME_MAX];
 	PGresult	*res = NULL;
 	ExecStatusType	 st;
 	enum err	 e;
-	int		 n, attempt, retry;
+	int		 attempt, retry;
 
 	if (out != NULL)
 		*out = NULL;
@@ -548,8 +555,7 @@ exec_stmt(struct db *db, struct arena *a, size_t stmt, size_t nparams,
 		    "COMMIT without a transaction");
 		return ERR_INTERNAL;
 	}
-	n = snprintf(name, sizeof(name), "s%zu", stmt);
-	if (n < 0 || (size_t)n >= sizeof(name))
+	if (db_stmt_name(stmt, name, sizeof(name)) == -1)
 		return ERR_INTERNAL;
 
 	for (attempt = 0; ; attempt++) {

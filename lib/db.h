@@ -58,6 +58,10 @@ enum err	 db_commit(struct db *);
 enum err	 db_rollback(struct db *);	/* safe when no transaction */
 /* SQLSTATE of the last failed statement ("" when none). */
 const char	*db_sqlstate(const struct db *);
+/* The name statement stmt is prepared under, into buf[0..len): 0, or -1
+ * when it does not fit (DB_STMTNAME_MAX is always enough). */
+#define DB_STMTNAME_MAX	24
+int		 db_stmt_name(size_t stmt, char *buf, size_t len);
 /* Value at row, col (NULL for SQL NULL); bounds are the caller's job. */
 const char	*db_get(const struct db_rows *, size_t row, size_t col);
 

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "router.h"
 #include "query.h"
+#include "qcache.h"
 #include "sqlrules.h"
 
 /*
@@ -1768,6 +1769,22 @@ static const char *const stmts[STMT__MAX] = {
 	    " AND w.day_of_week = extract(dow FROM g)) END AS win"
 	    " FROM generate_series(rng.lo, rng.hi, interval '1 day') g) d))"
 	    " FROM me, az, rng)::text",
+	/*
+	 * The current snapshot, and whether an entry read after snapshot $3
+	 * is stale: its xmin is below the floor of the read marks, or a
+	 * transaction it did not see marked $1 or $2 (0022_read_marks).
+	 */
+	[STMT_CACHE_CHECK] =
+	    "SELECT pg_current_snapshot()::text,"
+	    " $3::pg_snapshot IS NOT NULL AND"
+	    " (pg_snapshot_xmin($3::pg_snapshot) <"
+	    " (SELECT f.floor FROM read_mark_floor f WHERE f.id)"
+	    " OR EXISTS (SELECT 1 FROM read_marks m"
+	    " WHERE m.scope IN ($1::uuid, $2::uuid)"
+	    " AND m.xid >= pg_snapshot_xmin($3::pg_snapshot)"
+	    " AND NOT pg_visible_in_snapshot(m.xid, $3::pg_snapshot)))",
+	[STMT_CACHE_UNCOVERED] =
+	    "SELECT krow_read_marks_uncovered($1::text, $2::text[])",
 	REPORTS_STMTS
 };
 
@@ -1872,8 +1889,8 @@ static const struct app query_app = {
 	.stmts = stmts,
 	.nstmts = STMT__MAX,
 	.db_key = CONF_DB_QUERY_URL,
-	.init = NULL,
-	.fini = NULL,
+	.init = qcache_init,
+	.fini = qcache_fini,
 };
 
 /* Serve the routes above on the FastCGI socket (see app_main()). */

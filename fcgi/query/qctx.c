@@ -27,6 +27,7 @@
 #include "resp.h"
 #include "uuid.h"
 #include "valid.h"
+#include "qcache.h"
 #include "qctx.h"
 #include "qrows.h"
 
@@ -79,6 +80,7 @@ qctx_begin(struct req *r, struct qctx *q, const char *const *allowed,
 
 	memset(q, 0, sizeof(*q));
 	q->r = r;
+	q->scope = (int)scope;
 	id = scope == QCTX_CLIENT ? r->id.business_id :
 	    scope == QCTX_STAFF ? r->id.staff_id : r->id.tenant_id;
 	if (r->id.user_id == NULL || r->id.tenant_id == NULL || id == NULL ||
@@ -410,22 +412,37 @@ qctx_search(struct qctx *q)
  * Finish: a bad field gives the 400 envelope; otherwise run stmt with
  * the pushed parameters.  A document read (item NULL) answers the one
  * JSON text of its one row, where no row or NULL means an id that the
- * caller cannot see: 404 with notfound.  A rows read answers the list
- * that qrows writes of its rows.
+ * caller cannot see: 404 with notfound; with cached, through the query
+ * cache.  A rows read answers the list that qrows writes of its rows.
  */
 static int
 finish(struct qctx *q, int stmt, const char *notfound,
-    const struct qcol *head, const struct qcol *item)
+    const struct qcol *head, const struct qcol *item, int cached)
 {
-	struct db_rows	*rows = NULL;
-	const char	*json;
-	int		 rc;
+	struct qcache_fill	 fill;
+	struct db_rows		*rows = NULL;
+	const char		*json;
+	size_t			 len;
+	int			 rc;
 
 	if (q->details != NULL) {
 		rc = req_fail(q->r, ERR_INVAL, "a query parameter is invalid",
 		    q->details);
 		q->details = NULL;
 		return rc;
+	}
+	memset(&fill, 0, sizeof(fill));
+	if (cached && item == NULL && q->scope != QCTX_ADMIN) {
+		switch (qcache_get(q->r->app, q->r, stmt, q->n, q->params,
+		    q->scope == QCTX_STAFF ? "{staff,tenant}" :
+		    "{business,tenant}", &fill, &rc)) {
+		case QCACHE_HIT:
+			return ERR_OK;
+		case QCACHE_ERROR:
+			return rc;
+		case QCACHE_MISS:
+			break;
+		}
 	}
 	rc = db_exec(q->r->db, q->r->arena, stmt, q->n, q->params, &rows);
 	if (rc != ERR_OK)
@@ -436,14 +453,16 @@ finish(struct qctx *q, int stmt, const char *notfound,
 	if (rows == NULL || rows->nrows == 0 || rows->ncols != 1 ||
 	    (json = db_get(rows, 0, 0)) == NULL)
 		return req_fail(q->r, ERR_NOTFOUND, notfound, NULL);
-	resp_json_raw(q->r->resp, 200, json, strlen(json));
+	len = strlen(json);
+	resp_json_raw(q->r->resp, 200, json, len);
+	qcache_put(q->r->app, &fill, json, len);
 	return ERR_OK;
 }
 
 int
 qctx_finish(struct qctx *q, int stmt, const char *notfound)
 {
-	return finish(q, stmt, notfound, NULL, NULL);
+	return finish(q, stmt, notfound, NULL, NULL, 0);
 }
 
 /*
@@ -466,7 +485,7 @@ qctx_release(struct qctx *q, int rc)
  */
 static int
 run(struct req *r, const struct qctx_read *rd, const struct qcol *head,
-    const struct qcol *item)
+    const struct qcol *item, int cached)
 {
 	const struct qctx_param	*p;
 	const char		*keys[2 * QCTX_READ_MAXP + 1];
@@ -523,7 +542,7 @@ run(struct req *r, const struct qctx_read *rd, const struct qcol *head,
 			break;
 		}
 	}
-	rc = finish(&q, rd->stmt, rd->notfound, head, item);
+	rc = finish(&q, rd->stmt, rd->notfound, head, item, cached);
 out:
 	return qctx_release(&q, rc);
 }
@@ -531,12 +550,18 @@ out:
 int
 qctx_read(struct req *r, const struct qctx_read *rd)
 {
-	return run(r, rd, NULL, NULL);
+	return run(r, rd, NULL, NULL, 0);
+}
+
+int
+qctx_read_cached(struct req *r, const struct qctx_read *rd)
+{
+	return run(r, rd, NULL, NULL, 1);
 }
 
 int
 qctx_rows(struct req *r, const struct qctx_read *rd, const struct qcol *head,
     const struct qcol *item)
 {
-	return run(r, rd, head, item);
+	return run(r, rd, head, item, 0);
 }

@@ -15,6 +15,7 @@ struct req;
 
 struct qctx {
 	struct req		*r;
+	int			 scope;		/* enum qctx_scope */
 	struct json_object	*details;	/* bad fields; NULL: none */
 	const char		*params[QCTX_NPARAMS];
 	size_t			 n;
@@ -121,6 +122,9 @@ struct qctx_read {
 
 /* The statement returns the whole document as one JSON text. */
 int	 qctx_read(struct req *, const struct qctx_read *);
+/* The same through the query cache (qcache.h): for the costly client
+ * and staff documents. */
+int	 qctx_read_cached(struct req *, const struct qctx_read *);
 /* A list read from rows (qrows.h): the shapes of the head members (NULL:
  * none) and of an item. */
 int	 qctx_rows(struct req *, const struct qctx_read *,

@@ -392,7 +392,8 @@ fi
 # check_auth last: it changes the stack's settings (and restores them).
 for t in check_db check_http check_client check_reports check_staff \
     check_commands check_staff_commands check_orders check_staffing \
-    check_spend_days check_coverage_counts check_list_counts check_auth; do
+    check_spend_days check_coverage_counts check_list_counts \
+    check_read_cache check_auth; do
 	run_test "$t" "$state/stack" || failed=1
 done
 

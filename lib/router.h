@@ -25,6 +25,7 @@ struct req;
 #define ROUTE_STAFF	0x08	/* caller must be a staff actor, else 403 */
 #define ROUTE_ADMIN	0x10	/* caller must be an admin actor, else 403 */
 #define ROUTE_IDEMPOTENT 0x20	/* Idempotency-Key; one transaction (idem.h) */
+#define ROUTE_CACHED	0x40	/* krow-query: through its cache (qcache.h) */
 
 struct route {
 	const char	*method;	/* "GET", "POST", ... */

@@ -5,15 +5,17 @@
  * real tokens, against the demo data (query_cache_seconds at its
  * default, 5 s):
  *
- *   - each cached route (client dashboard, coverage stats, current bill,
- *     savings, spend breakdown; staff payments summary and chart) says
+ *   - each cached route (the client and staff aggregates and short
+ *     lists: ROUTE_CACHED in fcgi/query/main.c) says
  *     "X-Krow-Cache: miss" or "hit", never "off" (every table its
  *     statement reads is marked), and a hit is byte for byte the
  *     document of the miss before it;
  *   - after a write to the caller's business (a hub renamed, through SQL
  *     as well as through the hub command) or to the worker's payments,
  *     every answer shows it, the first one a miss;
- *   - a write to another business leaves the owner's entries valid;
+ *   - a write to another business leaves the owner's entries valid, but
+ *     makes the worker's dashboard (which shows every business's open
+ *     shifts) stale;
  *   - raising the marks' floor makes older entries stale;
  *   - the purge moves the floor and deletes the marks below it;
  *   - krow_read_marks_uncovered() names a table no trigger marks.
@@ -37,6 +39,7 @@
 #define HUB_NY		ID("000000000501")
 #define HUB_LDN		ID("000000000511")	/* Other Catering's */
 #define SAM		ID("000000000301")	/* demo-staff */
+#define VENDOR		ID("000000000201")	/* Demo Staffing */
 #define NY_NAME		"Downtown Grand Hotel"
 #define LDN_NAME	"Other Kitchen"
 #define TRIES		24	/* answers to wait for a hit (pools of N) */
@@ -54,8 +57,24 @@ static const struct {
 	{ "/query/client/billing/current-bill", 0 },
 	{ "/query/client/billing/savings", 0 },
 	{ "/query/client/billing/spend-breakdown", 0 },
+	{ "/query/client/hubs", 0 },
+	{ "/query/client/hubs/" HUB_NY "/managers", 0 },
+	{ "/query/client/cost-centers", 0 },
+	{ "/query/client/vendors", 0 },
+	{ "/query/client/vendors/" VENDOR "/roles", 0 },
+	{ "/query/client/billing/accounts", 0 },
+	{ "/query/staff/dashboard", 1 },
 	{ "/query/staff/payments/summary", 1 },
 	{ "/query/staff/payments/chart", 1 },
+	{ "/query/staff/profile-completion", 1 },
+	{ "/query/staff/profile/sections", 1 },
+	{ "/query/staff/profile/personal-info", 1 },
+	{ "/query/staff/profile/industries", 1 },
+	{ "/query/staff/profile/skills", 1 },
+	{ "/query/staff/profile/documents", 1 },
+	{ "/query/staff/profile/certificates", 1 },
+	{ "/query/staff/profile/bank-accounts", 1 },
+	{ "/query/staff/profile/benefits", 1 },
 };
 
 /* Put the demo rows back. */
@@ -229,6 +248,37 @@ START_TEST(test_staff_writes)
 }
 END_TEST
 
+/*
+ * The worker's dashboard shows open shifts of every business: a write to
+ * another business's orders makes it stale; one to another worker's
+ * profile does not.
+ */
+START_TEST(test_market)
+{
+	char	*doc, *b;
+	int	 i, hits = 0;
+
+	mem_free(warm("/query/staff/dashboard", tok_sam));
+	api_sqlf("UPDATE orders SET title = title WHERE id = (SELECT id"
+	    " FROM orders WHERE business_id = '%s' ORDER BY id LIMIT 1)",
+	    ID("000000000102"));
+	ck_assert_msg(!get("/query/staff/dashboard", tok_sam, &b),
+	    "a hit after a write to the market");
+	mem_free(b);
+	doc = warm("/query/staff/dashboard", tok_sam);
+	api_sqlf("UPDATE staff SET updated_at = updated_at WHERE id ="
+	    " (SELECT id FROM staff WHERE id <> '%s' ORDER BY id LIMIT 1)",
+	    SAM);
+	for (i = 0; i < TRIES && hits == 0; i++) {
+		hits += get("/query/staff/dashboard", tok_sam, &b);
+		mem_free(b);
+	}
+	ck_assert_msg(hits > 0, "another worker's write made the dashboard "
+	    "stale");
+	mem_free(doc);
+}
+END_TEST
+
 /* Another business's write leaves the owner's entries valid. */
 START_TEST(test_other_business)
 {
@@ -342,6 +392,7 @@ read_cache_suite(void)
 	tcase_add_test(tc, test_own_writes);
 	tcase_add_test(tc, test_staff_writes);
 	tcase_add_test(tc, test_other_business);
+	tcase_add_test(tc, test_market);
 	tcase_add_test(tc, test_floor);
 	tcase_add_test(tc, test_purge);
 	tcase_add_test(tc, test_uncovered);

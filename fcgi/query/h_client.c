@@ -254,7 +254,7 @@ h_client_coverage_stats(struct req *r)
 	    QCTX_CLIENT, "no such hub", { QCTX_P_UUID("hubId"),
 	    QCTX_P_RANGE(QCTX_INSTANTS, 7) } };
 
-	return qctx_read_cached(r, &rd);
+	return qctx_read(r, &rd);
 }
 
 /* GET /query/client/dashboard?hubId: the home screen. */
@@ -264,7 +264,7 @@ h_client_dashboard(struct req *r)
 	static const struct qctx_read rd = { STMT_CLIENT_DASHBOARD,
 	    QCTX_CLIENT, "no such hub", { QCTX_P_UUID("hubId") } };
 
-	return qctx_read_cached(r, &rd);
+	return qctx_read(r, &rd);
 }
 
 /*
@@ -293,7 +293,7 @@ h_client_current_bill(struct req *r)
 	    QCTX_CLIENT, "no such billing account", {
 	    QCTX_P_UUID("billingAccountId") } };
 
-	return qctx_read_cached(r, &rd);
+	return qctx_read(r, &rd);
 }
 
 /*
@@ -308,7 +308,7 @@ h_client_savings(struct req *r)
 	    QCTX_CLIENT, NULL, { QCTX_P_RANGE(QCTX_INSTANTS, 30),
 	    QCTX_P_SETTING(CONF_SAVINGS_REFERENCE_PCT, "20") } };
 
-	return qctx_read_cached(r, &rd);
+	return qctx_read(r, &rd);
 }
 
 /*
@@ -323,7 +323,7 @@ h_client_spend(struct req *r)
 	    "no such hub", { QCTX_P_RANGE(QCTX_INSTANTS, 30),
 	    QCTX_P_UUID("hubId") } };
 
-	return qctx_read_cached(r, &rd);
+	return qctx_read(r, &rd);
 }
 
 /* GET /query/tenants/:tenantId/businesses?status&q&limit&cursor */

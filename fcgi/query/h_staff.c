@@ -93,17 +93,14 @@ shift_list(struct req *r, enum stmt stmt)
 	return qctx_rows(r, &rd, NULL, staff_assignment);
 }
 
-/*
- * A read without parameters; notfound when the caller has no staff row.
- * cached: through the query cache.
- */
+/* A read without parameters; notfound when the caller has no staff row. */
 static int
-plain(struct req *r, enum stmt stmt, int cached)
+plain(struct req *r, enum stmt stmt)
 {
 	const struct qctx_read	 rd = { stmt, QCTX_STAFF,
 	    "no staff profile for this user", { { QCTX_END } } };
 
-	return cached ? qctx_read_cached(r, &rd) : qctx_read(r, &rd);
+	return qctx_read(r, &rd);
 }
 
 /*
@@ -188,7 +185,7 @@ h_staff_clockin_today(struct req *r)
 int
 h_staff_clockin_status(struct req *r)
 {
-	return plain(r, STMT_STAFF_CLOCKIN_STATUS, 0);
+	return plain(r, STMT_STAFF_CLOCKIN_STATUS);
 }
 
 /*
@@ -198,7 +195,7 @@ h_staff_clockin_status(struct req *r)
 int
 h_staff_profile_completion(struct req *r)
 {
-	return plain(r, STMT_STAFF_PROFILE_COMPLETION, 0);
+	return plain(r, STMT_STAFF_PROFILE_COMPLETION);
 }
 
 /* GET /query/staff/profile/sections: every section with its counts. */
@@ -216,35 +213,35 @@ h_staff_profile_sections(struct req *r)
 int
 h_staff_personal_info(struct req *r)
 {
-	return plain(r, STMT_STAFF_PERSONAL_INFO, 0);
+	return plain(r, STMT_STAFF_PERSONAL_INFO);
 }
 
 /* GET /query/staff/profile/industries */
 int
 h_staff_industries(struct req *r)
 {
-	return plain(r, STMT_STAFF_INDUSTRIES, 0);
+	return plain(r, STMT_STAFF_INDUSTRIES);
 }
 
 /* GET /query/staff/profile/skills: skills and the vendor roles held. */
 int
 h_staff_skills(struct req *r)
 {
-	return plain(r, STMT_STAFF_SKILLS, 0);
+	return plain(r, STMT_STAFF_SKILLS);
 }
 
 /* GET /query/staff/profile/documents: with verification status. */
 int
 h_staff_documents(struct req *r)
 {
-	return plain(r, STMT_STAFF_DOCUMENTS, 0);
+	return plain(r, STMT_STAFF_DOCUMENTS);
 }
 
 /* GET /query/staff/profile/certificates: with status and expiry. */
 int
 h_staff_certificates(struct req *r)
 {
-	return plain(r, STMT_STAFF_CERTIFICATES, 0);
+	return plain(r, STMT_STAFF_CERTIFICATES);
 }
 
 /*
@@ -254,14 +251,14 @@ h_staff_certificates(struct req *r)
 int
 h_staff_bank_accounts(struct req *r)
 {
-	return plain(r, STMT_STAFF_BANK_ACCOUNTS, 0);
+	return plain(r, STMT_STAFF_BANK_ACCOUNTS);
 }
 
 /* GET /query/staff/profile/benefits */
 int
 h_staff_benefits(struct req *r)
 {
-	return plain(r, STMT_STAFF_BENEFITS, 0);
+	return plain(r, STMT_STAFF_BENEFITS);
 }
 
 /*
@@ -273,7 +270,7 @@ h_staff_benefits(struct req *r)
 int
 h_staff_payments_summary(struct req *r)
 {
-	return plain(r, STMT_STAFF_PAYMENTS_SUMMARY, 1);
+	return plain(r, STMT_STAFF_PAYMENTS_SUMMARY);
 }
 
 /*
@@ -321,7 +318,7 @@ h_staff_payments_chart(struct req *r)
 	    QCTX_STAFF, NULL, { QCTX_P_RANGE(0, 0),
 	    QCTX_P_ENUM("bucket", "week|month", "week") } };
 
-	return qctx_read_cached(r, &rd);
+	return qctx_read(r, &rd);
 }
 
 /*
@@ -334,7 +331,7 @@ h_staff_payments_chart(struct req *r)
 int
 h_staff_dashboard(struct req *r)
 {
-	return plain(r, STMT_STAFF_DASHBOARD, 0);
+	return plain(r, STMT_STAFF_DASHBOARD);
 }
 
 /*

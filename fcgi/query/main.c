@@ -1772,7 +1772,8 @@ static const char *const stmts[STMT__MAX] = {
 	/*
 	 * The current snapshot, and whether an entry read after snapshot $3
 	 * is stale: its xmin is below the floor of the read marks, or a
-	 * transaction it did not see marked $1 or $2 (0022_read_marks).
+	 * transaction it did not see marked $1, $2 or the market of tenant
+	 * $4 (NULL: not a read of the market) (0022_read_marks).
 	 */
 	[STMT_CACHE_CHECK] =
 	    "SELECT pg_current_snapshot()::text,"
@@ -1780,7 +1781,8 @@ static const char *const stmts[STMT__MAX] = {
 	    " (pg_snapshot_xmin($3::pg_snapshot) <"
 	    " (SELECT f.floor FROM read_mark_floor f WHERE f.id)"
 	    " OR EXISTS (SELECT 1 FROM read_marks m"
-	    " WHERE m.scope IN ($1::uuid, $2::uuid)"
+	    " WHERE m.scope IN ($1::uuid, $2::uuid,"
+	    " krow_market_scope($4::uuid))"
 	    " AND m.xid >= pg_snapshot_xmin($3::pg_snapshot)"
 	    " AND NOT pg_visible_in_snapshot(m.xid, $3::pg_snapshot)))",
 	[STMT_CACHE_UNCOVERED] =
@@ -1792,33 +1794,36 @@ static const struct route routes[] = {
 	{ "GET", "/query/health", app_health, ROUTE_PUBLIC },
 	{ "GET", "/query/client/session", h_client_session, ROUTE_CLIENT },
 	{ "GET", "/query/staff/session", h_staff_session, ROUTE_STAFF },
-	{ "GET", "/query/client/dashboard", h_client_dashboard, ROUTE_CLIENT },
+	{ "GET", "/query/client/dashboard", h_client_dashboard,
+	    ROUTE_CLIENT | ROUTE_CACHED },
 	{ "GET", "/query/client/billing/accounts", h_client_billing_accounts,
-	    ROUTE_CLIENT },
+	    ROUTE_CLIENT | ROUTE_CACHED },
 	{ "GET", "/query/client/billing/invoices/pending",
 	    h_client_invoices_pending, ROUTE_CLIENT },
 	{ "GET", "/query/client/billing/invoices/history",
 	    h_client_invoices_history, ROUTE_CLIENT },
 	{ "GET", "/query/client/coverage", h_client_coverage, ROUTE_CLIENT },
 	{ "GET", "/query/client/coverage/stats", h_client_coverage_stats,
-	    ROUTE_CLIENT },
-	{ "GET", "/query/client/hubs", h_client_hubs, ROUTE_CLIENT },
+	    ROUTE_CLIENT | ROUTE_CACHED },
+	{ "GET", "/query/client/hubs", h_client_hubs,
+	    ROUTE_CLIENT | ROUTE_CACHED },
 	{ "GET", "/query/client/hubs/:hubId/managers", h_client_hub_managers,
-	    ROUTE_CLIENT },
+	    ROUTE_CLIENT | ROUTE_CACHED },
 	{ "GET", "/query/client/cost-centers", h_client_cost_centers,
-	    ROUTE_CLIENT },
-	{ "GET", "/query/client/vendors", h_client_vendors, ROUTE_CLIENT },
+	    ROUTE_CLIENT | ROUTE_CACHED },
+	{ "GET", "/query/client/vendors", h_client_vendors,
+	    ROUTE_CLIENT | ROUTE_CACHED },
 	{ "GET", "/query/client/vendors/:vendorId/roles", h_client_vendor_roles,
-	    ROUTE_CLIENT },
+	    ROUTE_CLIENT | ROUTE_CACHED },
 	{ "GET", "/query/client/orders/view", h_client_orders_view,
 	    ROUTE_CLIENT },
 	{ "GET", "/query/client/reorders", h_client_reorders, ROUTE_CLIENT },
 	{ "GET", "/query/client/billing/current-bill", h_client_current_bill,
-	    ROUTE_CLIENT },
+	    ROUTE_CLIENT | ROUTE_CACHED },
 	{ "GET", "/query/client/billing/savings", h_client_savings,
-	    ROUTE_CLIENT },
+	    ROUTE_CLIENT | ROUTE_CACHED },
 	{ "GET", "/query/client/billing/spend-breakdown", h_client_spend,
-	    ROUTE_CLIENT },
+	    ROUTE_CLIENT | ROUTE_CACHED },
 	{ "GET", "/query/client/reports/summary", h_report_summary,
 	    ROUTE_CLIENT },
 	{ "GET", "/query/client/reports/spend", h_report_spend, ROUTE_CLIENT },
@@ -1853,31 +1858,33 @@ static const struct route routes[] = {
 	{ "GET", "/query/staff/clock-in/status", h_staff_clockin_status,
 	    ROUTE_STAFF },
 	{ "GET", "/query/staff/profile-completion",
-	    h_staff_profile_completion, ROUTE_STAFF },
+	    h_staff_profile_completion, ROUTE_STAFF | ROUTE_CACHED },
 	{ "GET", "/query/staff/profile/sections", h_staff_profile_sections,
-	    ROUTE_STAFF },
+	    ROUTE_STAFF | ROUTE_CACHED },
 	{ "GET", "/query/staff/profile/personal-info",
-	    h_staff_personal_info, ROUTE_STAFF },
+	    h_staff_personal_info, ROUTE_STAFF | ROUTE_CACHED },
 	{ "GET", "/query/staff/profile/industries", h_staff_industries,
-	    ROUTE_STAFF },
-	{ "GET", "/query/staff/profile/skills", h_staff_skills, ROUTE_STAFF },
+	    ROUTE_STAFF | ROUTE_CACHED },
+	{ "GET", "/query/staff/profile/skills", h_staff_skills,
+	    ROUTE_STAFF | ROUTE_CACHED },
 	{ "GET", "/query/staff/profile/documents", h_staff_documents,
-	    ROUTE_STAFF },
+	    ROUTE_STAFF | ROUTE_CACHED },
 	{ "GET", "/query/staff/profile/certificates", h_staff_certificates,
-	    ROUTE_STAFF },
+	    ROUTE_STAFF | ROUTE_CACHED },
 	{ "GET", "/query/staff/profile/bank-accounts", h_staff_bank_accounts,
-	    ROUTE_STAFF },
+	    ROUTE_STAFF | ROUTE_CACHED },
 	{ "GET", "/query/staff/profile/benefits", h_staff_benefits,
-	    ROUTE_STAFF },
+	    ROUTE_STAFF | ROUTE_CACHED },
 	{ "GET", "/query/staff/payments/summary", h_staff_payments_summary,
-	    ROUTE_STAFF },
+	    ROUTE_STAFF | ROUTE_CACHED },
 	{ "GET", "/query/staff/payments/history", h_staff_payments_history,
 	    ROUTE_STAFF },
 	{ "GET", "/query/staff/notifications", h_staff_notifications,
 	    ROUTE_STAFF },
 	{ "GET", "/query/staff/payments/chart", h_staff_payments_chart,
-	    ROUTE_STAFF },
-	{ "GET", "/query/staff/dashboard", h_staff_dashboard, ROUTE_STAFF },
+	    ROUTE_STAFF | ROUTE_CACHED },
+	{ "GET", "/query/staff/dashboard", h_staff_dashboard,
+	    ROUTE_STAFF | ROUTE_CACHED },
 	{ "GET", "/query/staff/availability", h_staff_availability,
 	    ROUTE_STAFF },
 };

@@ -33,8 +33,12 @@ struct qentry {
 	struct timespec	 at;		/* CLOCK_MONOTONIC, when read */
 };
 
-/* Per statement: not asked yet, cached, never cached. */
-enum cover { COVER_UNKNOWN = 0, COVER_ON, COVER_OFF };
+/*
+ * Per statement: not asked yet; cached under the caller's scope and
+ * tenant; also under the tenant's market (a worker's read of open
+ * shifts); never cached.
+ */
+enum cover { COVER_UNKNOWN = 0, COVER_ON, COVER_MARKET, COVER_OFF };
 
 struct qcache {
 	long		 seconds;
@@ -150,49 +154,77 @@ fresh(const struct qcache *c, const struct qentry *e)
 }
 
 /*
- * Ask once whether every table stmt's plan reads is marked for kinds;
- * a statement that is not is never cached (and says why in the log).
+ * The tables of stmt's plan that no trigger marks with kinds, as a text
+ * in the arena ("" when none, NULL on error with *e set).
  */
-static enum err
-cover(struct qcache *c, struct req *r, int stmt, const char *kinds)
+static char *
+uncovered(struct req *r, const char *name, const char *kinds, enum err *e)
 {
 	struct db_rows	*rows;
 	const char	*p[2];
-	char		 name[DB_STMTNAME_MAX];
 	char		*list;
 	size_t		 i;
-	enum err	 e;
 
-	if (db_stmt_name((size_t)stmt, name, sizeof(name)) == -1)
-		return ERR_INTERNAL;
 	p[0] = name;
 	p[1] = kinds;
-	e = db_exec(r->db, r->arena, STMT_CACHE_UNCOVERED, 2, p, &rows);
-	if (e != ERR_OK)
-		return e;
-	if (rows->nrows == 0) {
-		c->cover[stmt] = COVER_ON;
-		return ERR_OK;
-	}
+	if ((*e = db_exec(r->db, r->arena, STMT_CACHE_UNCOVERED, 2, p,
+	    &rows)) != ERR_OK)
+		return NULL;
 	list = arena_strdup(r->arena, "");
 	for (i = 0; i < rows->nrows && list != NULL; i++)
 		list = arena_printf(r->arena, "%s%s%s", list, i ? ", " : "",
 		    db_get(rows, i, 0));
-	log_msg(LOGLV_ERROR, "query cache off for a statement",
+	if (list == NULL)
+		*e = ERR_INTERNAL;
+	return list;
+}
+
+/*
+ * Ask once whether every table stmt's plan reads is marked for the
+ * caller's scope and tenant (and for a worker's read, failing that, also
+ * for the tenant's market); a statement that is not is never cached,
+ * and the log says why.
+ */
+static enum err
+cover(struct qcache *c, struct req *r, int stmt, int staff)
+{
+	const char	*kinds;
+	char		 name[DB_STMTNAME_MAX];
+	char		*list;
+	enum err	 e;
+
+	if (db_stmt_name((size_t)stmt, name, sizeof(name)) == -1)
+		return ERR_INTERNAL;
+	kinds = staff ? "{staff,tenant}" : "{business,tenant}";
+	if ((list = uncovered(r, name, kinds, &e)) == NULL)
+		return e;
+	if (list[0] == '\0') {
+		c->cover[stmt] = COVER_ON;
+		return ERR_OK;
+	}
+	if (staff) {
+		kinds = "{staff,tenant,market}";
+		if ((list = uncovered(r, name, kinds, &e)) == NULL)
+			return e;
+		if (list[0] == '\0') {
+			c->cover[stmt] = COVER_MARKET;
+			return ERR_OK;
+		}
+	}
+	log_msg(LOGLV_WARN, "query cache off for a statement",
 	    "stmt=%s reads tables without read marks of %s: %s", name, kinds,
-	    list != NULL ? list : "(out of memory)");
+	    list);
 	c->cover[stmt] = COVER_OFF;
 	return ERR_OK;
 }
 
 enum qcache_got
 qcache_get(struct qcache *c, struct req *r, int stmt, size_t n,
-    const char *const *params, const char *kinds, struct qcache_fill *f,
-    int *rc)
+    const char *const *params, int staff, struct qcache_fill *f, int *rc)
 {
 	struct db_rows	*rows;
 	struct qentry	*e;
-	const char	*p[3], *stale;
+	const char	*p[4], *stale;
 	enum err	 err;
 
 	memset(f, 0, sizeof(*f));
@@ -204,11 +236,11 @@ qcache_get(struct qcache *c, struct req *r, int stmt, size_t n,
 		return QCACHE_ERROR;
 	}
 	if (c->cover[stmt] == COVER_UNKNOWN &&
-	    (err = cover(c, r, stmt, kinds)) != ERR_OK) {
+	    (err = cover(c, r, stmt, staff)) != ERR_OK) {
 		*rc = err;
 		return QCACHE_ERROR;
 	}
-	if (c->cover[stmt] != COVER_ON) {
+	if (c->cover[stmt] == COVER_OFF) {
 		resp_header(r->resp, "X-Krow-Cache", "off");
 		return QCACHE_MISS;
 	}
@@ -227,7 +259,8 @@ qcache_get(struct qcache *c, struct req *r, int stmt, size_t n,
 	p[0] = params[1];
 	p[1] = params[0];
 	p[2] = e != NULL ? e->snap : NULL;
-	if ((err = db_exec(r->db, r->arena, STMT_CACHE_CHECK, 3, p, &rows)) !=
+	p[3] = c->cover[stmt] == COVER_MARKET ? params[0] : NULL;
+	if ((err = db_exec(r->db, r->arena, STMT_CACHE_CHECK, 4, p, &rows)) !=
 	    ERR_OK) {
 		f->key = NULL;
 		*rc = err;

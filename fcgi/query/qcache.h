@@ -11,15 +11,17 @@
  * Each use costs one round trip (STMT_CACHE_CHECK): the entry answers
  * when it is younger than query_cache_seconds, its snapshot is not
  * below the marks' floor, and no transaction it did not see marked the
- * caller's business (or worker) or tenant.  The same round trip gives
+ * caller's business (or worker) or tenant, or for a worker's read of
+ * open shifts the tenant's market.  The same round trip gives
  * the snapshot of a new entry.  query_cache_seconds also bounds how
  * long a document may lag the clock (an "upcoming" shift that started,
  * the minutes of work in progress).
  *
  * A statement is cached only when every table its plan reads is marked
  * for the read's scope kinds (krow_read_marks_uncovered(), asked once
- * per statement and process); otherwise it logs why and is never
- * cached.  Answers carry "X-Krow-Cache: hit", "miss" or "off".
+ * per statement and process: the caller's scope and tenant, for a
+ * worker's read failing that with the market); otherwise it logs why
+ * and is never cached.  Answers carry "X-Krow-Cache: hit", "miss" or "off".
  */
 #ifndef KROW_QCACHE_H
 #define KROW_QCACHE_H
@@ -56,12 +58,11 @@ void	qcache_fini(void *state);
 
 /*
  * Look statement stmt with params[0..n) up (params[0] the tenant,
- * params[1] the business or staff id); kinds is the scope kinds of its
- * reads as an SQL array ("{business,tenant}").  c NULL: the cache is
- * off (QCACHE_MISS, nothing to keep).
+ * params[1] the business, or with staff the staff id).  c NULL: the
+ * cache is off (QCACHE_MISS, nothing to keep).
  */
 enum qcache_got	qcache_get(struct qcache *c, struct req *, int stmt, size_t n,
-		    const char *const *params, const char *kinds,
+		    const char *const *params, int staff,
 		    struct qcache_fill *, int *rc);
 /* Keep the document body[0..len) of a miss (a copy; dropped when out of
  * memory or too big). */

@@ -412,8 +412,8 @@ qctx_search(struct qctx *q)
  * Finish: a bad field gives the 400 envelope; otherwise run stmt with
  * the pushed parameters.  A document read (item NULL) answers the one
  * JSON text of its one row, where no row or NULL means an id that the
- * caller cannot see: 404 with notfound; with cached, through the query
- * cache.  A rows read answers the list that qrows writes of its rows.
+ * caller cannot see: 404 with notfound.  A rows read answers the list
+ * that qrows writes of its rows.  cached: through the query cache.
  */
 static int
 finish(struct qctx *q, int stmt, const char *notfound,
@@ -432,10 +432,9 @@ finish(struct qctx *q, int stmt, const char *notfound,
 		return rc;
 	}
 	memset(&fill, 0, sizeof(fill));
-	if (cached && item == NULL && q->scope != QCTX_ADMIN) {
+	if (cached && q->scope != QCTX_ADMIN) {
 		switch (qcache_get(q->r->app, q->r, stmt, q->n, q->params,
-		    q->scope == QCTX_STAFF ? "{staff,tenant}" :
-		    "{business,tenant}", &fill, &rc)) {
+		    q->scope == QCTX_STAFF, &fill, &rc)) {
 		case QCACHE_HIT:
 			return ERR_OK;
 		case QCACHE_ERROR:
@@ -447,9 +446,13 @@ finish(struct qctx *q, int stmt, const char *notfound,
 	rc = db_exec(q->r->db, q->r->arena, stmt, q->n, q->params, &rows);
 	if (rc != ERR_OK)
 		return rc;
-	if (item != NULL)
-		return qrows_answer(q->r, rows, head, item, q->limit,
-		    notfound);
+	if (item != NULL) {
+		rc = qrows_answer(q->r, rows, head, item, q->limit, notfound);
+		if (rc == ERR_OK && q->r->resp->status == 200)
+			qcache_put(q->r->app, &fill, q->r->resp->body.p,
+			    q->r->resp->body.len);
+		return rc;
+	}
 	if (rows == NULL || rows->nrows == 0 || rows->ncols != 1 ||
 	    (json = db_get(rows, 0, 0)) == NULL)
 		return req_fail(q->r, ERR_NOTFOUND, notfound, NULL);
@@ -485,7 +488,7 @@ qctx_release(struct qctx *q, int rc)
  */
 static int
 run(struct req *r, const struct qctx_read *rd, const struct qcol *head,
-    const struct qcol *item, int cached)
+    const struct qcol *item)
 {
 	const struct qctx_param	*p;
 	const char		*keys[2 * QCTX_READ_MAXP + 1];
@@ -542,7 +545,8 @@ run(struct req *r, const struct qctx_read *rd, const struct qcol *head,
 			break;
 		}
 	}
-	rc = finish(&q, rd->stmt, rd->notfound, head, item, cached);
+	rc = finish(&q, rd->stmt, rd->notfound, head, item,
+	    r->route != NULL && (r->route->flags & ROUTE_CACHED));
 out:
 	return qctx_release(&q, rc);
 }
@@ -550,18 +554,12 @@ out:
 int
 qctx_read(struct req *r, const struct qctx_read *rd)
 {
-	return run(r, rd, NULL, NULL, 0);
-}
-
-int
-qctx_read_cached(struct req *r, const struct qctx_read *rd)
-{
-	return run(r, rd, NULL, NULL, 1);
+	return run(r, rd, NULL, NULL);
 }
 
 int
 qctx_rows(struct req *r, const struct qctx_read *rd, const struct qcol *head,
     const struct qcol *item)
 {
-	return run(r, rd, head, item, 0);
+	return run(r, rd, head, item);
 }

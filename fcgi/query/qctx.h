@@ -120,11 +120,12 @@ struct qctx_read {
 #define QCTX_P_SETTING(KEY, DEF) \
 	{ .kind = QCTX_SETTING, .n = (KEY), .def = (DEF) }
 
-/* The statement returns the whole document as one JSON text. */
+/*
+ * The statement returns the whole document as one JSON text.  Reads of
+ * a route flagged ROUTE_CACHED (client and staff reads only) go through
+ * the query cache (qcache.h); so do those of qctx_rows().
+ */
 int	 qctx_read(struct req *, const struct qctx_read *);
-/* The same through the query cache (qcache.h): for the costly client
- * and staff documents. */
-int	 qctx_read_cached(struct req *, const struct qctx_read *);
 /* A list read from rows (qrows.h): the shapes of the head members (NULL:
  * none) and of an item. */
 int	 qctx_rows(struct req *, const struct qctx_read *,

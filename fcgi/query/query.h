@@ -63,8 +63,9 @@ enum stmt {
 	STMT_STAFF_DASHBOARD,
 	STMT_STAFF_AVAILABILITY,
 	/* The query cache (qcache.h): $1 the business or staff id, $2 the
-	 * tenant, $3 the snapshot of an entry (NULL: none); and $1 a
-	 * statement's name, $2 scope kinds. */
+	 * tenant, $3 the snapshot of an entry (NULL: none), $4 the tenant
+	 * whose market the read sees (or NULL); and $1 a statement's
+	 * name, $2 scope kinds. */
 	STMT_CACHE_CHECK,
 	STMT_CACHE_UNCOVERED,
 	REPORTS_STMT_IDS	/* reports (sql_reports.h) */

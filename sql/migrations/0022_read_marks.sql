@@ -4,7 +4,10 @@
 --
 --   read_marks        one row per (scope, writing transaction): scope is
 --                     a business, a worker or a tenant id whose data the
---                     transaction changed
+--                     transaction changed, or a tenant's market scope
+--                     (krow_market_scope()) when it changed shifts,
+--                     orders, hubs or approvals that workers of the
+--                     tenant see (open shifts)
 --   read_mark_sources which tables mark which scopes, and how (the
 --                     statement triggers below are made from it)
 --   read_mark_floor   marks of transactions below floor may be gone
@@ -43,11 +46,20 @@ INSERT INTO read_mark_floor (floor, next_floor, next_at)
 VALUES (pg_snapshot_xmin(pg_current_snapshot()),
     pg_snapshot_xmin(pg_current_snapshot()), now());
 
--- kind: business, staff or tenant; expr: the scope id of a written row
--- r (NULL: no scope of that kind).
+-- The scope of the tenant's market: what any of its workers may see of
+-- its businesses (open shifts and where they are).
+CREATE FUNCTION krow_market_scope(p_tenant uuid) RETURNS uuid
+    LANGUAGE sql IMMUTABLE
+    AS $$
+	SELECT md5('krow market ' || p_tenant::text)::uuid
+$$;
+
+-- kind: business, staff, tenant or market; expr: the scope id of a
+-- written row r (NULL: no scope of that kind).
 CREATE TABLE read_mark_sources (
 	tbl	text NOT NULL,
-	kind	text NOT NULL CHECK (kind IN ('business', 'staff', 'tenant')),
+	kind	text NOT NULL
+	    CHECK (kind IN ('business', 'staff', 'tenant', 'market')),
 	expr	text NOT NULL,
 	PRIMARY KEY (tbl, kind)
 );
@@ -95,6 +107,12 @@ INSERT INTO read_mark_sources (tbl, kind, expr) VALUES
     ('staff_bank_accounts', 'staff', 'r.staff_id'),
     ('staff_benefits', 'staff', 'r.staff_id'),
     ('staff_payments', 'staff', 'r.staff_id'),
+    ('businesses', 'market', 'krow_market_scope(r.tenant_id)'),
+    ('hubs', 'market', 'krow_market_scope(r.tenant_id)'),
+    ('business_vendors', 'market', 'krow_market_scope(r.tenant_id)'),
+    ('orders', 'market', 'krow_market_scope(r.tenant_id)'),
+    ('shifts', 'market', 'krow_market_scope(r.tenant_id)'),
+    ('shift_positions', 'market', 'krow_market_scope(r.tenant_id)'),
     ('staff_payment_lines', 'staff',
 	'(SELECT p.staff_id FROM staff_payments p WHERE p.id = r.payment_id)');
 

@@ -18,7 +18,9 @@
  *     shifts) stale;
  *   - raising the marks' floor makes older entries stale;
  *   - the purge moves the floor and deletes the marks below it;
- *   - krow_read_marks_uncovered() names a table no trigger marks.
+ *   - krow_read_marks_uncovered() names a table no trigger marks;
+ *   - with query_cache_seconds = 0 the documents are the same and carry
+ *     no X-Krow-Cache (the setting is put back afterwards).
  *
  * Demo rows it changes are put back (also when a test fails).  Without
  * $KROW_TEST_URL it skips (exit 77).
@@ -32,8 +34,10 @@
 
 #include "buf.h"
 #include "mem.h"
+#include "conf.h"
 #include "http.h"
 #include "api.h"
+#include "authtest.h"
 
 #define ID(n)		"00000000-0000-4000-8000-" n
 #define HUB_NY		ID("000000000501")
@@ -373,10 +377,55 @@ START_TEST(test_uncovered)
 }
 END_TEST
 
+/* Set query_cache_seconds and restart the query pool with it. */
+static void
+set_cache_seconds(long long v)
+{
+	char	buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	ck_assert_msg(authtest_stack_run("set", "query_cache_seconds", buf) ==
+	    0, "krow-stack set query_cache_seconds failed");
+	ck_assert_msg(authtest_stack_run("restart-pool", "query", NULL) == 0,
+	    "krow-stack restart-pool query failed");
+}
+
+static long long	 cache_seconds = -1;	/* the stack's, once changed */
+
+/* query_cache_seconds = 0: the same documents, no X-Krow-Cache. */
+START_TEST(test_off)
+{
+	struct http_res	 res;
+	char		*doc, v[16];
+	int		 i;
+
+	doc = warm("/query/client/dashboard", tok_owner);
+	cache_seconds = authtest_conf_num(CONF_QUERY_CACHE_SECONDS);
+	ck_assert_msg(cache_seconds > 0, "the stack's cache is off");
+	set_cache_seconds(0);
+	for (i = 0; i < 4; i++) {
+		api_get_as("/query/client/dashboard", tok_owner, &res);
+		ck_assert_int_eq(res.status, 200);
+		ck_assert_msg(http_header(&res, "X-Krow-Cache", v, sizeof(v)) ==
+		    NULL, "X-Krow-Cache: %s with the cache off", v);
+		ck_assert_str_eq(res.body, doc);
+		http_res_free(&res);
+	}
+	set_cache_seconds(cache_seconds);
+	cache_seconds = -1;
+	mem_free(warm("/query/client/dashboard", tok_owner));
+	mem_free(doc);
+}
+END_TEST
+
 static void
 restore(void)
 {
 	mem_free(api_sql(fixture_restore));
+	if (cache_seconds > 0) {
+		set_cache_seconds(cache_seconds);
+		cache_seconds = -1;
+	}
 }
 
 static Suite *
@@ -396,6 +445,9 @@ read_cache_suite(void)
 	tcase_add_test(tc, test_floor);
 	tcase_add_test(tc, test_purge);
 	tcase_add_test(tc, test_uncovered);
+	tc = api_tcase(s, "off", 120);
+	tcase_add_unchecked_fixture(tc, NULL, restore);
+	tcase_add_test(tc, test_off);
 	return s;
 }
 

@@ -282,7 +282,7 @@ qcache_get(struct qcache *c, struct req *r, int stmt, size_t n,
 		return QCACHE_HIT;
 	}
 	/* The check's snapshot: taken before the statement that follows. */
-	f->snap = (char *)db_get(rows, 0, 0);
+	f->snap = db_get(rows, 0, 0);
 	resp_header(r->resp, "X-Krow-Cache", "miss");
 	return QCACHE_MISS;
 }

@@ -45,7 +45,7 @@ struct qcache_fill {
 	size_t		 slot;
 	char		*key;		/* arena; NULL: do not keep */
 	size_t		 keylen;
-	char		*snap;		/* arena */
+	const char	*snap;		/* arena */
 };
 
 /*

@@ -415,6 +415,15 @@ authtest_stack_run(const char *cmd, const char *a1, const char *a2)
 }
 
 void
+authtest_set(const char *key, const char *value, const char *pool)
+{
+	ck_assert_msg(authtest_stack_run("set", key, value) == 0,
+	    "krow-stack set %s failed", key);
+	ck_assert_msg(authtest_stack_run("restart-pool", pool, NULL) == 0,
+	    "krow-stack restart-pool %s failed", pool);
+}
+
+void
 authtest_refused_within_cache(const char *path, const char *token,
     double t0, long want, const char *code, long transient)
 {

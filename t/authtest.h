@@ -149,6 +149,9 @@ long		 authtest_db_count(const char *sql, const char *p1,
  */
 int		 authtest_stack_run(const char *cmd, const char *a1,
 		    const char *a2);
+/* Set setting key of the stack to value and restart pool with it. */
+void		 authtest_set(const char *key, const char *value,
+		    const char *pool);
 
 /*
  * After a change at t0 (api_now()) that must stop token on path

@@ -167,10 +167,7 @@ otp_code(const char *phone, char *dst, size_t dstlen)
 static void
 set_and_restart(const char *key, const char *value)
 {
-	ck_assert_msg(authtest_stack_run("set", key, value) == 0,
-	    "krow-stack set %s failed", key);
-	ck_assert_msg(authtest_stack_run("restart-pool", "auth", NULL) == 0,
-	    "krow-stack restart-pool auth failed");
+	authtest_set(key, value, "auth");
 }
 
 /* The "kid" of a compact JWT's header (mem_free() it). */

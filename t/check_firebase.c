@@ -804,10 +804,7 @@ START_TEST(test_rs256_certificates)
 	    "no-transform\r\n", buf_cstr(&doc)), 0);
 	buf_init(&url);
 	buf_printf(&url, "%s/certs", loopsrv_url(srv));
-	ck_assert_msg(authtest_stack_run("set", "firebase_certs_url",
-	    buf_cstr(&url)) == 0, "krow-stack set firebase_certs_url failed");
-	ck_assert_msg(authtest_stack_run("restart-pool", "auth", NULL) == 0,
-	    "krow-stack restart-pool auth failed");
+	authtest_set("firebase_certs_url", buf_cstr(&url), "auth");
 
 	iss = issuer();
 	/* Good: signed by the served certificate's key. */

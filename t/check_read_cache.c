@@ -384,10 +384,7 @@ set_cache_seconds(long long v)
 	char	buf[32];
 
 	snprintf(buf, sizeof(buf), "%lld", v);
-	ck_assert_msg(authtest_stack_run("set", "query_cache_seconds", buf) ==
-	    0, "krow-stack set query_cache_seconds failed");
-	ck_assert_msg(authtest_stack_run("restart-pool", "query", NULL) == 0,
-	    "krow-stack restart-pool query failed");
+	authtest_set("query_cache_seconds", buf, "query");
 }
 
 static long long	 cache_seconds = -1;	/* the stack's, once changed */

@@ -276,36 +276,25 @@ START_TEST(test_writes)
 	/* Fixture-style writes: cancel shift B, a position of B, put B
 	 * back, open the position on B cancelled again, remove an
 	 * assignment. */
-	q = api_fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
-	    " SELECT 1", sb);
-	mem_free(api_sql(q));
-	mem_free(q);
+	api_sqlf("UPDATE shifts SET status = 'cancelled' WHERE id = '%s'", sb);
 	same("cancel shift");
 	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM shifts WHERE id = "
 	    "'%s' AND cov_day IS NULL", sb), 1);
-	q = api_fmt("UPDATE shifts SET status = 'open' WHERE id = '%s';"
-	    " UPDATE shift_positions SET status = 'cancelled' WHERE id = '%s';"
-	    " SELECT 1", sb, pb);
-	mem_free(api_sql(q));
-	mem_free(q);
+	api_sqlf("UPDATE shifts SET status = 'open' WHERE id = '%s';"
+	    " UPDATE shift_positions SET status = 'cancelled' WHERE id = '%s'",
+	    sb, pb);
 	same("cancel position");
 	/* The position opens again on the shift cancelled meanwhile. */
-	q = api_fmt("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
-	    " UPDATE shift_positions SET status = 'open' WHERE id = '%s';"
-	    " SELECT 1", sb, pb);
-	mem_free(api_sql(q));
-	mem_free(q);
+	api_sqlf("UPDATE shifts SET status = 'cancelled' WHERE id = '%s';"
+	    " UPDATE shift_positions SET status = 'open' WHERE id = '%s'",
+	    sb, pb);
 	same("reopen position");
-	q = api_fmt("UPDATE shifts SET status = 'open' WHERE id = '%s';"
-	    " UPDATE shift_positions SET status = 'cancelled' WHERE id = '%s';"
-	    " SELECT 1", sb, pb);
-	mem_free(api_sql(q));
-	mem_free(q);
+	api_sqlf("UPDATE shifts SET status = 'open' WHERE id = '%s';"
+	    " UPDATE shift_positions SET status = 'cancelled' WHERE id = '%s'",
+	    sb, pb);
 	same("cancel position again");
-	q = api_fmt("DELETE FROM staff_events WHERE assignment_id = '%s';"
-	    " DELETE FROM assignments WHERE id = '%s'; SELECT 1", app, app);
-	mem_free(api_sql(q));
-	mem_free(q);
+	api_sqlf("DELETE FROM staff_events WHERE assignment_id = '%s';"
+	    " DELETE FROM assignments WHERE id = '%s'", app, app);
 	same("delete assignment");
 
 	/* A hub of its own with an order; its time zone changes. */

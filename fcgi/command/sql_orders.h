@@ -231,27 +231,35 @@
 	    " WHEN NOT EXISTS (SELECT 1 FROM bv) THEN 'no such vendor'" \
 	    " WHEN EXISTS (SELECT 1 FROM ro WHERE ro.id IS NULL)" \
 	    " THEN 'no such role' END, " ORD_DETAILS " FROM x", \
-	/* Create the checked body $5: an open order; its id. */ \
+	/* \
+	 * Create the checked body $5: an open order; its id.  The order \
+	 * is written with the span of its shifts, which the shifts' \
+	 * trigger (krow_orders_span, 0023) then finds nothing to change. \
+	 */ \
 	[STMT_ORDER_CREATE] = \
 	    "WITH x AS (SELECT $5::jsonb AS b)," \
 	    " hub AS (SELECT h.* FROM hubs h, x" \
 	    " WHERE h.id = (x.b->>'hubId')::uuid AND h.tenant_id = $1::uuid" \
 	    " AND h.business_id = $2::uuid)," ORD_NEXT_NUMBER "," \
+	    " sh AS (SELECT gen_random_uuid() AS id, j.e," \
+	    " (j.e->>'startsAt')::timestamptz AS s," \
+	    " (j.e->>'endsAt')::timestamptz AS t FROM x," \
+	    " jsonb_array_elements(x.b->'shifts') j(e))," \
 	    " ins AS (INSERT INTO orders (tenant_id, business_id, hub_id," \
-	    " cost_center_id, order_number, title, notes, status, created_by)" \
+	    " cost_center_id, order_number, title, notes, status, created_by," \
+	    " first_shift_at, last_shift_end, last_shift_start)" \
 	    " SELECT $1::uuid, $2::uuid, hub.id," \
 	    " (x.b->>'costCenterId')::uuid, num.n," \
 	    " coalesce(x.b->>'title', hub.name), x.b->>'notes', 'open'," \
-	    " $3::uuid FROM x, hub, num RETURNING *)," \
-	    " sh AS (SELECT gen_random_uuid() AS id, j.e FROM x," \
-	    " jsonb_array_elements(x.b->'shifts') j(e))," \
+	    " $3::uuid, sp.f, sp.l, sp.ls FROM x, hub, num," \
+	    " (SELECT min(sh.s) AS f, max(sh.t) AS l, max(sh.s) AS ls" \
+	    " FROM sh) sp RETURNING *)," \
 	    " si AS (INSERT INTO shifts (id, tenant_id, business_id," \
 	    " order_id," \
 	    " hub_id, starts_at, ends_at, break_minutes, notes)" \
-	    " SELECT sh.id, $1::uuid, $2::uuid, ins.id, ins.hub_id," \
-	    " (sh.e->>'startsAt')::timestamptz," \
-	    " (sh.e->>'endsAt')::timestamptz," \
-	    " coalesce((sh.e->>'breakMinutes')::integer, 0), sh.e->>'notes'" \
+	    " SELECT sh.id, $1::uuid, $2::uuid, ins.id, ins.hub_id, sh.s," \
+	    " sh.t, coalesce((sh.e->>'breakMinutes')::integer, 0)," \
+	    " sh.e->>'notes'" \
 	    " FROM sh, ins RETURNING id)," \
 	    " pi AS (INSERT INTO shift_positions (tenant_id, business_id," \
 	    " shift_id, vendor_id, vendor_role_id, headcount," \

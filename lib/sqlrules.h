@@ -152,9 +152,9 @@
 /*
  * SQLR_OPENPOS_JOINS: the rows of position sp that a program shows: s
  * (shift), o (order), h (hub), b (business), r (role), f.filled (the
- * position's stored filled_count, kept by the writes in their
- * transaction: 0012_coverage_counts).  They select nothing: every
- * position has them.
+ * position's stored filled_count, kept by the writes at the commit of
+ * their transaction: 0012_coverage_counts, 0023_lean_triggers).  They
+ * select nothing: every position has them.
  */
 #define SQLR_OPENPOS_JOINS \
 	" JOIN vendor_roles r ON r.id = sp.vendor_role_id" \

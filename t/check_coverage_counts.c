@@ -297,6 +297,29 @@ START_TEST(test_writes)
 	    " DELETE FROM assignments WHERE id = '%s'", app, app);
 	same("delete assignment");
 
+	/*
+	 * Several writes in one transaction (0023 writes the counts at its
+	 * commit): one in a savepoint rolled back, one after the counts
+	 * were written early (SET CONSTRAINTS ALL IMMEDIATE).  The counts
+	 * are those of what the transaction kept: A's position 3 + 1 + 1.
+	 */
+	api_sqlf("BEGIN;"
+	    " UPDATE shift_positions SET headcount = headcount + 1"
+	    " WHERE id = '%s';"
+	    " SAVEPOINT s;"
+	    " UPDATE shift_positions SET headcount = headcount + 5"
+	    " WHERE id = '%s';"
+	    " ROLLBACK TO SAVEPOINT s;"
+	    " SET CONSTRAINTS ALL IMMEDIATE;"
+	    " UPDATE shift_positions SET headcount = headcount + 1"
+	    " WHERE id = '%s';"
+	    " COMMIT", pa, pa, pa);
+	same("one transaction, a savepoint rolled back");
+	ck_assert_int_eq(api_sqlf_num("SELECT needed FROM shifts WHERE id = "
+	    "'%s'", sa), 5);
+	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM coverage_flush"),
+	    0);
+
 	/* A hub of its own with an order; its time zone changes. */
 	hub = send("POST", "/commands/client/hubs", tok_owner,
 	    "{\"name\":\"" TITLE "\",\"timeZone\":\"America/Chicago\"}", 201,

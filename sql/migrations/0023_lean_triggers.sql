@@ -1,5 +1,5 @@
 -- 0023_lean_triggers: the roll-ups the writes keep, for a fraction of
--- what they cost.
+-- what they cost, written at the commit.
 --
 -- contrib/bench/commands (pg_stat_statements, one connection) found a
 -- create-order spending 4.5 of its 6 ms of database time in the
@@ -8,28 +8,34 @@
 -- which recounted every assignment of the shift (about 1,000 in the
 -- bench's shifts) and wrote the position and roll-up rows one statement
 -- at a time, each statement firing its own statement triggers (read
--- marks, order spans, spend months) even when it changed nothing.  Now:
+-- marks, order spans, spend months) even when it changed nothing.  And
+-- with 8 connections the commands mostly waited for each other: the
+-- day row of a hub and the shift and position rows of a busy shift,
+-- which every such command writes, stayed locked from the command's
+-- first statement to its commit.  Now:
 --
 -- 1. Assignment counts by difference.  Statement triggers on
---    assignments add to each position's filled_count, applied_count
---    and on_site_count what the statement's new rows count less what
---    its old rows counted (krow_assignment_counts: the classes of
---    0012), instead of recounting the shift; a statement that moves no
---    assignment between classes (a clock-out, a note) stops there.
---    Then each shift concerned is rolled up, in shift id order, under
---    its row lock (taken before its positions are written, as before).
--- 2. krow_coverage_shift(sid) rolls up only: the positions' own counts
---    are kept by (1), so it reads the shift's few positions, writes the
---    ones whose contribution changed and the role rows of their
---    differences in one statement (key order), then the day rows (old
---    and new key in one statement, key order) and the shift, when its
---    totals or day changed.  A call that finds nothing changed writes
---    nothing.
--- 3. Inserted and deleted positions and shifts are rolled up once per
---    shift and statement (statement triggers), not once per row: an
---    order of one shift and two positions rolls its shift up twice
---    instead of three times.  Updates keep their row triggers, whose
---    WHEN clauses skip, without a call, the writes of (2) itself.
+--    assignments note, per position, what the statement's new rows
+--    count less what its old rows counted (krow_assignment_counts: the
+--    classes of 0012), instead of recounting the shift; a statement
+--    that moves no assignment between classes (a clock-out, a note)
+--    notes nothing.
+-- 2. At the commit.  The triggers only note the positions' differences
+--    and the shifts to roll up (krow_coverage_later); a deferred
+--    constraint trigger applies them just before the commit
+--    (krow_coverage_flush), one shift at a time in id order, each
+--    locked before its positions are written, as before.  A shift
+--    written by several statements is rolled up once, and the hot rows
+--    are locked for the commit only.  The commands' answers do not read
+--    these counts (they count the assignments they show).
+-- 3. krow_coverage_shift(sid) rolls up only: the positions' own counts
+--    are kept by (1), so it reads the shift's few positions and writes
+--    only what changed: the positions whose contribution moved and the
+--    role rows of the differences (one statement, key order), the day
+--    rows (old and new key in one statement, key order) and the shift.
+--    A call that finds nothing changed writes nothing.  A new position
+--    copies its shift's start when written (krow_openpos_position), so
+--    the roll-up's write of it changes no indexed column.
 -- 4. Order spans (krow_orders_span, 0021) are recomputed only for the
 --    orders of shifts whose order, start or end changed, and written
 --    only where they differ: the roll-up's own update of a shift no
@@ -42,9 +48,11 @@
 --
 -- krow_coverage_diff() and krow_spend_days_diff() are unchanged: the
 -- tests compare the kept values with a computation from scratch after
--- every write, as before.
+-- every write, as before (t/check_coverage_counts also writes in one
+-- transaction with a savepoint rolled back and with SET CONSTRAINTS ALL
+-- IMMEDIATE).
 --
--- Depends on 0012, 0013, 0016, 0021.
+-- Depends on 0012, 0013, 0016, 0017, 0019, 0021.
 
 -- The classes an assignment in state st counts in: filling (lib/sqlrules.h
 -- SQLR_FILLED), applied, on site.
@@ -188,73 +196,161 @@ BEGIN
 END
 $$;
 
+-- The work of a transaction, done at its commit.  The triggers below
+-- only note what they found (krow_coverage_later): the differences of
+-- positions' counts ("p<position>,<filled>,<applied>,<on site>;") and
+-- the shifts to roll up ("s<shift>;"), in the transaction-local setting
+-- krow.coverage_pending (a subtransaction rolled back takes its notes
+-- back with it), and the first note of a transaction inserts its row in
+-- coverage_flush, whose deferred constraint trigger runs
+-- krow_coverage_flush() at the commit: the counts, shift, role and day
+-- rows are written then, one shift at a time in id order.  So the rows
+-- every command of a shift or of a hub's day writes (its shift row, a
+-- position with hundreds of workers, the day row) are locked for the
+-- commit only, not from the command's first statement to its end; and
+-- a shift written by several statements of a transaction is rolled up
+-- once.  The commands' answers do not read these counts (they count
+-- the assignments they show); another transaction sees them committed
+-- with the change.
+CREATE UNLOGGED TABLE coverage_flush (
+	xid	xid8 PRIMARY KEY
+);
+
+CREATE FUNCTION krow_coverage_later(items text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+	cur	text := current_setting('krow.coverage_pending', true);
+BEGIN
+	IF items IS NULL OR items = '' THEN
+		RETURN;
+	END IF;
+	PERFORM set_config('krow.coverage_pending', coalesce(cur, '') || items,
+	    true);
+	-- (after the note: when constraints are immediate, the flush runs
+	-- at the end of this insert)
+	IF cur IS NULL OR cur = '' THEN
+		INSERT INTO coverage_flush (xid) VALUES (pg_current_xact_id())
+		ON CONFLICT DO NOTHING;
+	END IF;
+END
+$$;
+
 -- Add df, da, dos to the counts of positions p (parallel arrays), then
--- roll their shifts up, one shift at a time in id order, each locked
--- before its positions are written.
+-- roll their shifts and shifts more up, one shift at a time in id
+-- order, each locked before its positions are written.
 CREATE FUNCTION krow_coverage_count_add(p uuid[], df integer[],
-    da integer[], dos integer[]) RETURNS void
+    da integer[], dos integer[], more uuid[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
 DECLARE
 	sid	uuid;
 BEGIN
-	IF p IS NULL THEN
-		RETURN;
-	END IF;
-	FOR sid IN SELECT DISTINCT sp.shift_id FROM shift_positions sp
-	    WHERE sp.id = ANY (p) ORDER BY 1 LOOP
+	FOR sid IN SELECT sp.shift_id FROM shift_positions sp
+	    WHERE sp.id = ANY (p)
+	    UNION SELECT m.id FROM unnest(more) m(id)
+	    ORDER BY 1 LOOP
 		PERFORM 1 FROM shifts x WHERE x.id = sid FOR NO KEY UPDATE;
-		UPDATE shift_positions sp SET
-		    filled_count = sp.filled_count + u.f,
-		    applied_count = sp.applied_count + u.a,
-		    on_site_count = sp.on_site_count + u.o
-		FROM unnest(p, df, da, dos) AS u(id, f, a, o)
-		WHERE sp.id = u.id AND sp.shift_id = sid;
+		IF p IS NOT NULL THEN
+			UPDATE shift_positions sp SET
+			    filled_count = sp.filled_count + u.f,
+			    applied_count = sp.applied_count + u.a,
+			    on_site_count = sp.on_site_count + u.o
+			FROM unnest(p, df, da, dos) AS u(id, f, a, o)
+			WHERE sp.id = u.id AND sp.shift_id = sid;
+		END IF;
 		PERFORM krow_coverage_shift(sid);
 	END LOOP;
 END
 $$;
 
--- Assignments written: the differences of their positions' counts.
-CREATE FUNCTION krow_coverage_assignment_rows() RETURNS trigger
+-- At the commit (and before, if the transaction sets its constraints
+-- immediate): what the transaction noted.
+CREATE FUNCTION krow_coverage_flush() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
+	pending	text := current_setting('krow.coverage_pending', true);
 	p	uuid[];
 	df	integer[];
 	da	integer[];
 	dos	integer[];
+	more	uuid[];
+BEGIN
+	DELETE FROM coverage_flush WHERE xid = NEW.xid;
+	IF pending IS NULL OR pending = '' THEN
+		RETURN NULL;
+	END IF;
+	PERFORM set_config('krow.coverage_pending', '', true);
+	WITH e AS (SELECT x FROM unnest(string_to_array(pending, ';')) x
+	    WHERE x <> ''),
+	d AS (SELECT substr(split_part(e.x, ',', 1), 2)::uuid AS id,
+	    sum(split_part(e.x, ',', 2)::integer)::integer AS f,
+	    sum(split_part(e.x, ',', 3)::integer)::integer AS a,
+	    sum(split_part(e.x, ',', 4)::integer)::integer AS o
+	    FROM e WHERE left(e.x, 1) = 'p' GROUP BY 1)
+	SELECT (SELECT array_agg(d.id) FROM d
+		WHERE (d.f, d.a, d.o) <> (0, 0, 0)),
+	    (SELECT array_agg(d.f) FROM d WHERE (d.f, d.a, d.o) <> (0, 0, 0)),
+	    (SELECT array_agg(d.a) FROM d WHERE (d.f, d.a, d.o) <> (0, 0, 0)),
+	    (SELECT array_agg(d.o) FROM d WHERE (d.f, d.a, d.o) <> (0, 0, 0)),
+	    (SELECT array_agg(DISTINCT substr(e.x, 2)::uuid) FROM e
+		WHERE left(e.x, 1) = 's')
+	INTO p, df, da, dos, more;
+	PERFORM krow_coverage_count_add(p, df, da, dos, more);
+	RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER coverage_flush_commit AFTER INSERT
+    ON coverage_flush DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    EXECUTE FUNCTION krow_coverage_flush();
+
+-- Note shifts to roll up at the commit.
+CREATE FUNCTION krow_coverage_shifts_later(ids uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+	PERFORM krow_coverage_later(string_agg('s' || x.id || ';', ''))
+	FROM unnest(ids) x(id);
+END
+$$;
+
+-- Assignments written: the differences of their positions' counts,
+-- noted for the commit.
+CREATE FUNCTION krow_coverage_assignment_rows() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+	items	text;
 BEGIN
 	IF krow_coverage_deferred() THEN
 		RETURN NULL;
 	END IF;
 	IF TG_OP = 'INSERT' THEN
-		SELECT array_agg(d.id), array_agg(d.f), array_agg(d.a),
-		    array_agg(d.o) INTO p, df, da, dos
-		FROM (SELECT x.position_id AS id, sum(x.c[1])::integer AS f,
-		    sum(x.c[2])::integer AS a, sum(x.c[3])::integer AS o
+		SELECT string_agg(format('p%s,%s,%s,%s;', d.id, d.f, d.a,
+		    d.o), '') INTO items
+		FROM (SELECT x.position_id AS id, sum(x.c[1]) AS f,
+		    sum(x.c[2]) AS a, sum(x.c[3]) AS o
 		    FROM (SELECT r.position_id,
 			krow_assignment_counts(r.status) AS c
 			FROM new_rows r) x
 		    GROUP BY x.position_id) d
 		WHERE (d.f, d.a, d.o) <> (0, 0, 0);
 	ELSIF TG_OP = 'DELETE' THEN
-		SELECT array_agg(d.id), array_agg(d.f), array_agg(d.a),
-		    array_agg(d.o) INTO p, df, da, dos
-		FROM (SELECT x.position_id AS id, -sum(x.c[1])::integer AS f,
-		    -sum(x.c[2])::integer AS a, -sum(x.c[3])::integer AS o
+		SELECT string_agg(format('p%s,%s,%s,%s;', d.id, -d.f, -d.a,
+		    -d.o), '') INTO items
+		FROM (SELECT x.position_id AS id, sum(x.c[1]) AS f,
+		    sum(x.c[2]) AS a, sum(x.c[3]) AS o
 		    FROM (SELECT r.position_id,
 			krow_assignment_counts(r.status) AS c
 			FROM old_rows r) x
 		    GROUP BY x.position_id) d
 		WHERE (d.f, d.a, d.o) <> (0, 0, 0);
 	ELSE
-		SELECT array_agg(d.id), array_agg(d.f), array_agg(d.a),
-		    array_agg(d.o) INTO p, df, da, dos
-		FROM (SELECT x.position_id AS id,
-		    sum(x.s * x.c[1])::integer AS f,
-		    sum(x.s * x.c[2])::integer AS a,
-		    sum(x.s * x.c[3])::integer AS o
+		SELECT string_agg(format('p%s,%s,%s,%s;', d.id, d.f, d.a,
+		    d.o), '') INTO items
+		FROM (SELECT x.position_id AS id, sum(x.s * x.c[1]) AS f,
+		    sum(x.s * x.c[2]) AS a, sum(x.s * x.c[3]) AS o
 		    FROM (SELECT r.position_id, 1 AS s,
 			krow_assignment_counts(r.status) AS c
 			FROM new_rows r
@@ -265,7 +361,7 @@ BEGIN
 		    GROUP BY x.position_id) d
 		WHERE (d.f, d.a, d.o) <> (0, 0, 0);
 	END IF;
-	PERFORM krow_coverage_count_add(p, df, da, dos);
+	PERFORM krow_coverage_later(items);
 	RETURN NULL;
 END
 $$;
@@ -274,102 +370,35 @@ DROP TRIGGER assignments_coverage_upd ON assignments;
 SELECT krow_statement_triggers('assignments', 'assignments_coverage',
     'krow_coverage_assignment_rows()');
 
--- A position about to be inserted records the contribution it is about
--- to make (cov_*) and its shift's start, read from its shift, order and
--- hub as krow_coverage_shift() would; the statement trigger below adds
--- it to the role rows.  So a new position is not written twice.
-CREATE FUNCTION krow_coverage_position_new() RETURNS trigger
-    LANGUAGE plpgsql
-    AS $$
-DECLARE
-	h	uuid;
-	d	date;
-BEGIN
-	IF krow_coverage_deferred() THEN
-		RETURN NEW;
-	END IF;
-	SELECT s.hub_id, s.starts_at,
-	    CASE WHEN s.status <> 'cancelled' AND o.status NOT IN ('draft',
-		'cancelled') THEN (s.starts_at AT TIME ZONE z.time_zone)::date
-		END
-	INTO h, NEW.shift_starts_at, d
-	FROM shifts s JOIN orders o ON o.id = s.order_id
-	JOIN hubs z ON z.id = s.hub_id WHERE s.id = NEW.shift_id;
-	IF d IS NOT NULL AND NEW.status <> 'cancelled' THEN
-		NEW.cov_hub := h;
-		NEW.cov_day := d;
-		NEW.cov_role := NEW.vendor_role_id;
-		NEW.cov_needed := NEW.headcount;
-		NEW.cov_filled := least(NEW.headcount, NEW.filled_count);
-	ELSE
-		NEW.cov_hub := NULL;
-		NEW.cov_day := NULL;
-		NEW.cov_role := NULL;
-		NEW.cov_needed := NULL;
-		NEW.cov_filled := NULL;
-	END IF;
-	RETURN NEW;
-END
-$$;
-CREATE TRIGGER shift_positions_coverage_new BEFORE INSERT
-    ON shift_positions FOR EACH ROW
-    EXECUTE FUNCTION krow_coverage_position_new();
-
--- Positions inserted or deleted, one shift at a time in id order, the
--- shift locked first: what the rows recorded (cov_*) added to the role
--- rows, or taken back, then the shift rolled up.
+-- Positions inserted: their shifts noted (the roll-up writes what they
+-- contribute).  Deleted: what they contributed to the role rows taken
+-- back now (the rows are gone at the commit), their shifts noted.
 CREATE FUNCTION krow_coverage_position_rows() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-	sid	uuid;
+	ids	uuid[];
 BEGIN
 	IF krow_coverage_deferred() THEN
 		RETURN NULL;
 	END IF;
 	IF TG_OP = 'INSERT' THEN
-		FOR sid IN SELECT DISTINCT r.shift_id FROM new_rows r
-		    ORDER BY 1 LOOP
-			PERFORM 1 FROM shifts x WHERE x.id = sid
-			FOR NO KEY UPDATE;
-			INSERT INTO coverage_day_roles AS cr (hub_id, day,
-			    vendor_role_id, tenant_id, business_id, needed,
-			    filled)
-			SELECT r.cov_hub, r.cov_day, r.cov_role, r.tenant_id,
-			    r.business_id, sum(r.cov_needed),
-			    sum(r.cov_filled)
-			FROM new_rows r
-			WHERE r.shift_id = sid AND r.cov_day IS NOT NULL
-			GROUP BY r.cov_hub, r.cov_day, r.cov_role,
-			    r.tenant_id, r.business_id
-			ORDER BY r.cov_hub, r.cov_day, r.cov_role
-			ON CONFLICT (hub_id, day, vendor_role_id) DO UPDATE
-			SET needed = cr.needed + excluded.needed,
-			    filled = cr.filled + excluded.filled;
-			PERFORM krow_coverage_shift(sid);
-		END LOOP;
+		SELECT array_agg(DISTINCT r.shift_id) INTO ids FROM new_rows r;
 	ELSE
-		FOR sid IN SELECT DISTINCT r.shift_id FROM old_rows r
-		    ORDER BY 1 LOOP
-			PERFORM 1 FROM shifts x WHERE x.id = sid
-			FOR NO KEY UPDATE;
-			INSERT INTO coverage_day_roles AS cr (hub_id, day,
-			    vendor_role_id, tenant_id, business_id, needed,
-			    filled)
-			SELECT r.cov_hub, r.cov_day, r.cov_role, r.tenant_id,
-			    r.business_id, -sum(r.cov_needed),
-			    -sum(r.cov_filled)
-			FROM old_rows r
-			WHERE r.shift_id = sid AND r.cov_day IS NOT NULL
-			GROUP BY r.cov_hub, r.cov_day, r.cov_role,
-			    r.tenant_id, r.business_id
-			ORDER BY r.cov_hub, r.cov_day, r.cov_role
-			ON CONFLICT (hub_id, day, vendor_role_id) DO UPDATE
-			SET needed = cr.needed + excluded.needed,
-			    filled = cr.filled + excluded.filled;
-			PERFORM krow_coverage_shift(sid);
-		END LOOP;
+		INSERT INTO coverage_day_roles AS cr (hub_id, day,
+		    vendor_role_id, tenant_id, business_id, needed, filled)
+		SELECT r.cov_hub, r.cov_day, r.cov_role, r.tenant_id,
+		    r.business_id, -sum(r.cov_needed), -sum(r.cov_filled)
+		FROM old_rows r WHERE r.cov_day IS NOT NULL
+		GROUP BY r.cov_hub, r.cov_day, r.cov_role, r.tenant_id,
+		    r.business_id
+		ORDER BY r.cov_hub, r.cov_day, r.cov_role
+		ON CONFLICT (hub_id, day, vendor_role_id) DO UPDATE SET
+		    needed = cr.needed + excluded.needed,
+		    filled = cr.filled + excluded.filled;
+		SELECT array_agg(DISTINCT r.shift_id) INTO ids FROM old_rows r;
 	END IF;
+	PERFORM krow_coverage_shifts_later(ids);
 	RETURN NULL;
 END
 $$;
@@ -381,13 +410,47 @@ CREATE TRIGGER shift_positions_coverage_delete AFTER DELETE
     ON shift_positions REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION krow_coverage_position_rows();
 
--- Shifts inserted or deleted: the day rows of the deleted ones taken
--- back; each inserted one rolled up.
+-- A position changed (headcount, status, shift or role): its shift, and
+-- the one it left, noted.
+CREATE OR REPLACE FUNCTION krow_coverage_positions() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+	IF krow_coverage_deferred() THEN
+		RETURN NULL;
+	END IF;
+	PERFORM krow_coverage_shifts_later(ARRAY[OLD.shift_id, NEW.shift_id]);
+	RETURN NULL;
+END
+$$;
+
+-- A position written (or moved, or opened again) copies its shift's
+-- start too (0019 copies the end and whether shift and order are open):
+-- the roll-up then finds it already there and writes only what the
+-- position contributes, a change of no indexed column.
+CREATE OR REPLACE FUNCTION krow_openpos_position() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+	SELECT s.ends_at, s.status = 'open' AND o.status = 'open', s.starts_at
+	INTO NEW.shift_ends_at, NEW.shift_open, NEW.shift_starts_at
+	FROM shifts s JOIN orders o ON o.id = s.order_id
+	WHERE s.id = NEW.shift_id FOR SHARE OF s, o;
+	IF NOT FOUND THEN
+		NEW.shift_ends_at := NULL;
+		NEW.shift_open := false;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+-- Shifts inserted: noted.  Deleted: what they contributed to the day
+-- rows taken back now.
 CREATE FUNCTION krow_coverage_shift_rows() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-	sid	uuid;
+	ids	uuid[];
 BEGIN
 	IF krow_coverage_deferred() THEN
 		RETURN NULL;
@@ -409,9 +472,8 @@ BEGIN
 		    on_site = c.on_site + excluded.on_site,
 		    full_shifts = c.full_shifts + excluded.full_shifts;
 	ELSE
-		FOR sid IN SELECT r.id FROM new_rows r ORDER BY 1 LOOP
-			PERFORM krow_coverage_shift(sid);
-		END LOOP;
+		SELECT array_agg(r.id) INTO ids FROM new_rows r;
+		PERFORM krow_coverage_shifts_later(ids);
 	END IF;
 	RETURN NULL;
 END
@@ -424,13 +486,59 @@ CREATE TRIGGER shifts_coverage_delete AFTER DELETE ON shifts
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION krow_coverage_shift_rows();
 
+-- A shift's status, start, hub or order changed; an order's status; a
+-- hub's time zone: the shifts concerned noted.
+CREATE OR REPLACE FUNCTION krow_coverage_shifts() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+	IF krow_coverage_deferred() THEN
+		RETURN NULL;
+	END IF;
+	PERFORM krow_coverage_shifts_later(ARRAY[NEW.id]);
+	RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION krow_coverage_orders() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+	IF krow_coverage_deferred() THEN
+		RETURN NULL;
+	END IF;
+	PERFORM krow_coverage_shifts_later(ARRAY(SELECT s.id FROM shifts s
+	    WHERE s.order_id = NEW.id));
+	RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION krow_coverage_hubs() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+	IF krow_coverage_deferred() THEN
+		RETURN NULL;
+	END IF;
+	PERFORM krow_coverage_shifts_later(ARRAY(SELECT s.id FROM shifts s
+	    WHERE s.hub_id = NEW.id AND s.cov_day IS NOT NULL));
+	RETURN NULL;
+END
+$$;
+
 -- Order spans: only the orders of shifts whose order, start or end
--- changed, and only where the span differs.
+-- changed, and only where the span differs (an update writing no row
+-- still costs its start-up and fires the statement triggers of orders).
+-- A few orders (a command's) are done one by one, each statement an
+-- index lookup whatever the table's statistics; many (the generator's)
+-- by one statement each.
 CREATE OR REPLACE FUNCTION krow_orders_span() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
 	ids	uuid[];
+	oid	uuid;
+	f	timestamptz;
+	l	timestamptz;
+	ls	timestamptz;
 BEGIN
 	IF TG_OP = 'INSERT' THEN
 		SELECT array_agg(DISTINCT n.order_id) INTO ids
@@ -448,18 +556,20 @@ BEGIN
 	IF ids IS NULL THEN
 		RETURN NULL;
 	END IF;
-	-- (an update writing no row still costs its start-up and fires the
-	-- statement triggers of orders: the orders to write are found first)
-	SELECT array_agg(x.id) INTO ids
-	FROM (SELECT c.id, min(s.starts_at) AS f, max(s.ends_at) AS l,
-	    max(s.starts_at) AS ls
-	    FROM unnest(ids) AS c(id)
-	    LEFT JOIN shifts s ON s.order_id = c.id
-	    GROUP BY c.id) x
-	JOIN orders o ON o.id = x.id
-	WHERE (o.first_shift_at, o.last_shift_end, o.last_shift_start)
-	    IS DISTINCT FROM (x.f, x.l, x.ls);
-	IF ids IS NULL THEN
+	IF cardinality(ids) <= 4 THEN
+		FOREACH oid IN ARRAY ids LOOP
+			SELECT min(s.starts_at), max(s.ends_at),
+			    max(s.starts_at) INTO f, l, ls
+			FROM shifts s WHERE s.order_id = oid;
+			PERFORM 1 FROM orders o WHERE o.id = oid
+			AND (o.first_shift_at, o.last_shift_end,
+			    o.last_shift_start) IS DISTINCT FROM (f, l, ls);
+			IF FOUND THEN
+				UPDATE orders o SET first_shift_at = f,
+				    last_shift_end = l, last_shift_start = ls
+				WHERE o.id = oid;
+			END IF;
+		END LOOP;
 		RETURN NULL;
 	END IF;
 	UPDATE orders o SET first_shift_at = x.f, last_shift_end = x.l,
@@ -469,7 +579,8 @@ BEGIN
 	    FROM unnest(ids) AS c(id)
 	    LEFT JOIN shifts s ON s.order_id = c.id
 	    GROUP BY c.id) x
-	WHERE o.id = x.id;
+	WHERE o.id = x.id AND (o.first_shift_at, o.last_shift_end,
+	    o.last_shift_start) IS DISTINCT FROM (x.f, x.l, x.ls);
 	RETURN NULL;
 END
 $$;
@@ -601,10 +712,10 @@ $$;
 ALTER FUNCTION krow_coverage_shift(uuid)
     SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION krow_coverage_count_add(uuid[], integer[], integer[],
-    integer[]) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION krow_coverage_assignment_rows()
+    integer[], uuid[]) SET plan_cache_mode = force_generic_plan;
+ALTER FUNCTION krow_coverage_flush()
     SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION krow_coverage_position_new()
+ALTER FUNCTION krow_coverage_assignment_rows()
     SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION krow_coverage_position_rows()
     SET plan_cache_mode = force_generic_plan;

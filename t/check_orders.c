@@ -627,8 +627,9 @@ START_TEST(test_create_replay)
 END_TEST
 
 /*
- * NPARALLEL creates at once (distinct keys): every one is 201, and the
- * order numbers, taken one at a time per business, are all different.
+ * NPARALLEL creates at once (distinct keys): every one is 201, the
+ * order numbers, taken one at a time per business, are all different,
+ * and the coverage roll-ups of the business are right.
  */
 #define NPARALLEL	8
 START_TEST(test_create_parallel)
@@ -660,6 +661,12 @@ START_TEST(test_create_parallel)
 	    " WHERE title = '%s' AND order_number ~ '^ORD-[0-9]+$'", title);
 	ck_assert_int_eq(api_sql_num(q), NPARALLEL);
 	mem_free(q);
+	/*
+	 * The orders share their hub and day: their roll-ups, written at
+	 * each commit one after the other (0023), add up.
+	 */
+	ck_assert_int_eq(api_sql_num("SELECT count(*) FROM"
+	    " krow_coverage_diff('" BIZ "')"), 0);
 	mem_free(body);
 	mem_free(sh);
 	mem_free(p);

@@ -294,7 +294,8 @@ h_order_create(struct req *r)
 	if ((rc = create_shape(r, v[CF_SHIFTS].o)) != ERR_OK)
 		goto out;
 	cmd_push(&c, r->body);
-	if ((rc = cmd_exec(&c, STMT_ORDER_CHECK, &rows)) != ERR_OK)
+	/* One statement checks the body and, when it passes, writes. */
+	if ((rc = cmd_exec(&c, STMT_ORDER_CREATE, &rows)) != ERR_OK)
 		goto out;
 	if (rows->nrows != 1) {
 		rc = req_fail(r, ERR_INTERNAL, NULL, NULL);
@@ -303,13 +304,11 @@ h_order_create(struct req *r)
 	if ((rc = checked(&c, db_get(rows, 0, 0), db_get(rows, 0, 1))) !=
 	    ERR_OK)
 		goto out;
-	if ((rc = cmd_exec(&c, STMT_ORDER_CREATE, &rows)) != ERR_OK)
-		goto out;
-	if (rows->nrows != 1) {
+	if (db_get(rows, 0, 2) == NULL) {
 		rc = req_fail(r, ERR_INTERNAL, NULL, NULL);
 		goto out;
 	}
-	rc = answer(&c, 201, db_get(rows, 0, 0));
+	rc = answer(&c, 201, db_get(rows, 0, 2));
 out:
 	return rc;
 }

@@ -10,13 +10,14 @@
  * or a "not found" column is 404, a state column 409, a details column
  * 400 naming each bad field), the write, and ORDER_GET for the answer.
  * A 4xx answer rolls the transaction back, so a check that fails after a
- * write leaves nothing behind.
+ * write leaves nothing behind.  STMT_ORDER_CREATE is check and write in
+ * one statement (one round trip less for the most frequent command):
+ * its inserts select nothing unless its check passed.
  */
 #ifndef KROW_SQL_ORDERS_H
 #define KROW_SQL_ORDERS_H
 
 #define ORDERS_STMT_IDS \
-	STMT_ORDER_CHECK,	/* $5 body (jsonb) */ \
 	STMT_ORDER_CREATE,	/* $5 body (jsonb) */ \
 	STMT_ORDER_GET,		/* $5 order */ \
 	STMT_ORDER_POS_LOCK,	/* $5 order */ \
@@ -183,11 +184,15 @@
 
 #define ORDERS_STMTS \
 	/* \
-	 * Create: the references of body $5 (hub, cost center, vendor, \
-	 * roles) and its times.  Columns: what is not found (NULL: all \
-	 * found), the details of the bad fields (NULL: none). \
+	 * Create from body $5: first its check, the references (hub, \
+	 * cost center, vendor, roles) and its times, as columns: what is \
+	 * not found (NULL: all found), the details of the bad fields \
+	 * (NULL: none).  Only when both are NULL, an open order is \
+	 * written, with the span of its shifts (which the shifts' trigger, \
+	 * krow_orders_span of 0023, then finds nothing to change); the \
+	 * third column is its id (NULL when the check failed). \
 	 */ \
-	[STMT_ORDER_CHECK] = \
+	[STMT_ORDER_CREATE] = \
 	    ORD_ME ", x AS (SELECT $5::jsonb AS b)," \
 	    " hub AS (SELECT v.* FROM vis v, x" \
 	    " WHERE v.id = (x.b->>'hubId')::uuid)," \
@@ -224,57 +229,48 @@
 	    " UNION ALL SELECT ro.p, 'the role is archived', 1 FROM ro" \
 	    " WHERE ro.status <> 'active'" \
 	    " UNION ALL" ORD_TIME_BAD("tm") ")" \
-	    " SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM hub)" \
+	    ", ok AS (SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM hub)" \
 	    " THEN 'no such hub'" \
 	    " WHEN x.b->>'costCenterId' IS NOT NULL" \
 	    " AND NOT EXISTS (SELECT 1 FROM cc) THEN 'no such cost center'" \
 	    " WHEN NOT EXISTS (SELECT 1 FROM bv) THEN 'no such vendor'" \
 	    " WHEN EXISTS (SELECT 1 FROM ro WHERE ro.id IS NULL)" \
-	    " THEN 'no such role' END, " ORD_DETAILS " FROM x", \
-	/* \
-	 * Create the checked body $5: an open order; its id.  The order \
-	 * is written with the span of its shifts, which the shifts' \
-	 * trigger (krow_orders_span, 0023) then finds nothing to change. \
-	 */ \
-	[STMT_ORDER_CREATE] = \
-	    "WITH x AS (SELECT $5::jsonb AS b)," \
-	    " hub AS (SELECT h.* FROM hubs h, x" \
-	    " WHERE h.id = (x.b->>'hubId')::uuid AND h.tenant_id = $1::uuid" \
-	    " AND h.business_id = $2::uuid)," ORD_NEXT_NUMBER "," \
-	    " sh AS (SELECT gen_random_uuid() AS id, j.e," \
-	    " (j.e->>'startsAt')::timestamptz AS s," \
-	    " (j.e->>'endsAt')::timestamptz AS t FROM x," \
-	    " jsonb_array_elements(x.b->'shifts') j(e))," \
+	    " THEN 'no such role' END AS nf, " ORD_DETAILS " AS det FROM x)," \
+	    ORD_NEXT_NUMBER "," \
+	    " ns AS (SELECT gen_random_uuid() AS id, sh.e," \
+	    " (sh.e->>'startsAt')::timestamptz AS s," \
+	    " (sh.e->>'endsAt')::timestamptz AS t FROM sh)," \
 	    " ins AS (INSERT INTO orders (tenant_id, business_id, hub_id," \
 	    " cost_center_id, order_number, title, notes, status, created_by," \
 	    " first_shift_at, last_shift_end, last_shift_start)" \
 	    " SELECT $1::uuid, $2::uuid, hub.id," \
 	    " (x.b->>'costCenterId')::uuid, num.n," \
 	    " coalesce(x.b->>'title', hub.name), x.b->>'notes', 'open'," \
-	    " $3::uuid, sp.f, sp.l, sp.ls FROM x, hub, num," \
-	    " (SELECT min(sh.s) AS f, max(sh.t) AS l, max(sh.s) AS ls" \
-	    " FROM sh) sp RETURNING *)," \
+	    " $3::uuid, sp.f, sp.l, sp.ls FROM ok, x, hub, num," \
+	    " (SELECT min(ns.s) AS f, max(ns.t) AS l, max(ns.s) AS ls" \
+	    " FROM ns) sp WHERE ok.nf IS NULL AND ok.det IS NULL" \
+	    " RETURNING *)," \
 	    " si AS (INSERT INTO shifts (id, tenant_id, business_id," \
 	    " order_id," \
 	    " hub_id, starts_at, ends_at, break_minutes, notes)" \
-	    " SELECT sh.id, $1::uuid, $2::uuid, ins.id, ins.hub_id, sh.s," \
-	    " sh.t, coalesce((sh.e->>'breakMinutes')::integer, 0)," \
-	    " sh.e->>'notes'" \
-	    " FROM sh, ins RETURNING id)," \
+	    " SELECT ns.id, $1::uuid, $2::uuid, ins.id, ins.hub_id, ns.s," \
+	    " ns.t, coalesce((ns.e->>'breakMinutes')::integer, 0)," \
+	    " ns.e->>'notes'" \
+	    " FROM ns, ins RETURNING id)," \
 	    " pi AS (INSERT INTO shift_positions (tenant_id, business_id," \
 	    " shift_id, vendor_id, vendor_role_id, headcount," \
 	    " bill_rate_cents, pay_rate_cents, currency)" \
-	    " SELECT $1::uuid, $2::uuid, sh.id, r.vendor_id, r.id," \
+	    " SELECT $1::uuid, $2::uuid, ns.id, r.vendor_id, r.id," \
 	    " (pe->>'headcount')::integer, r.bill_rate_cents," \
-	    " r.pay_rate_cents, r.currency FROM sh JOIN si ON si.id = sh.id" \
-	    " CROSS JOIN jsonb_array_elements(sh.e->'positions') pe" \
+	    " r.pay_rate_cents, r.currency FROM ns JOIN si ON si.id = ns.id" \
+	    " CROSS JOIN jsonb_array_elements(ns.e->'positions') pe" \
 	    " JOIN vendor_roles r ON r.id = (pe->>'roleId')::uuid" \
 	    " AND r.tenant_id = $1::uuid RETURNING id)," \
 	    " aud AS (" AUDIT("order.create", "order", "i.id::text", \
 	    "jsonb_build_object('before', NULL, 'after', " ORD_SUM("i") \
 	    " || jsonb_build_object('shifts', (SELECT count(*) FROM si)," \
 	    " 'positions', (SELECT count(*) FROM pi))) FROM ins i") ")" \
-	    " SELECT ins.id FROM ins", \
+	    " SELECT ok.nf, ok.det, (SELECT ins.id FROM ins) FROM ok", \
 	/* The order $5 as the read model shows it (no row: not visible). */ \
 	[STMT_ORDER_GET] = \
 	    ORD_ME ", p AS (SELECT o.*, h.name AS hub_name, h.time_zone," \

@@ -138,3 +138,27 @@ bench_median() {
 		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2
 	}'
 }
+
+# The CPU time, in clock ticks, used so far by the stack's processes:
+# PostgreSQL (the postmaster and its children: the backends, the WAL
+# writer, autovacuum), nginx (master and workers) and each pool (its
+# supervisor and workers), with the children that have ended (counted
+# by their parent: pgbench's backends end with its run); not the load
+# generator.  Sampled before and after a run, it gives what a request
+# costs the machine, background work included, a figure less moved by
+# the neighbours' load than requests/s.
+bench_ticks() {
+	local roots="" f p
+	for f in "$state/pg/postmaster.pid" "$state/nginx/nginx.pid" \
+	    "$state"/run/*.pid; do
+		[ -f "$f" ] || continue
+		p=$(head -n 1 "$f" | tr -dc 0-9)
+		[ -n "$p" ] && roots="$roots $p"
+	done
+	# (processes may end while read: cat skips them, awk does not)
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v roots="$roots" '
+	    BEGIN { n = split(roots, r, " "); for (i = 1; i <= n; i++) w[r[i]] }
+	    $1 in w { s += $14 + $15 + $16 + $17; next }
+	    $4 in w { s += $14 + $15 }
+	    END { printf "%d\n", s }'
+}

@@ -320,6 +320,23 @@ START_TEST(test_writes)
 	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM coverage_flush"),
 	    0);
 
+	/*
+	 * A loop of 3,000 writes in one transaction (a fix by hand): the
+	 * notes are applied on the way whenever they pass 64 kB, never
+	 * grow much past that, and the counts end right.
+	 */
+	api_sqlf("DO $d$ DECLARE st text; BEGIN"
+	    " SELECT status INTO st FROM assignments WHERE id = '" A_NOW "';"
+	    " FOR i IN 1..3000 LOOP"
+	    " UPDATE assignments SET status = CASE WHEN i %% 2 = 1"
+	    " THEN 'applied' ELSE st END WHERE id = '" A_NOW "';"
+	    " IF length(current_setting('krow.coverage_pending')) > 70000"
+	    " THEN RAISE EXCEPTION 'notes not applied on the way'; END IF;"
+	    " END LOOP; END $d$");
+	same("a loop of writes in one transaction");
+	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM coverage_flush"),
+	    0);
+
 	/* A hub of its own with an order; its time zone changes. */
 	hub = send("POST", "/commands/client/hubs", tok_owner,
 	    "{\"name\":\"" TITLE "\",\"timeZone\":\"America/Chicago\"}", 201,

@@ -27,7 +27,9 @@
 --    locked before its positions are written, as before.  A shift
 --    written by several statements is rolled up once, and the hot rows
 --    are locked for the commit only.  The commands' answers do not read
---    these counts (they count the assignments they show).
+--    these counts (they count the assignments they show).  A transaction
+--    of many writes (a loop of updates by hand) applies its notes every
+--    64 kB of them instead.
 -- 3. krow_coverage_shift(sid) rolls up only: the positions' own counts
 --    are kept by (1), so it reads the shift's few positions and writes
 --    only what changed: the positions whose contribution moved and the
@@ -225,13 +227,18 @@ BEGIN
 	IF items IS NULL OR items = '' THEN
 		RETURN;
 	END IF;
-	PERFORM set_config('krow.coverage_pending', coalesce(cur, '') || items,
-	    true);
+	cur := coalesce(cur, '');
+	PERFORM set_config('krow.coverage_pending', cur || items, true);
 	-- (after the note: when constraints are immediate, the flush runs
 	-- at the end of this insert)
-	IF cur IS NULL OR cur = '' THEN
+	IF cur = '' THEN
 		INSERT INTO coverage_flush (xid) VALUES (pg_current_xact_id())
 		ON CONFLICT DO NOTHING;
+	-- A transaction of many writes (a loop of updates by hand) does
+	-- its work every 64 kB of notes rather than copying ever longer
+	-- notes; its row in coverage_flush then finds nothing left.
+	ELSIF length(cur) + length(items) > 65536 THEN
+		PERFORM krow_coverage_apply();
 	END IF;
 END
 $$;
@@ -264,9 +271,8 @@ BEGIN
 END
 $$;
 
--- At the commit (and before, if the transaction sets its constraints
--- immediate): what the transaction noted.
-CREATE FUNCTION krow_coverage_flush() RETURNS trigger
+-- What the transaction noted, done now.
+CREATE FUNCTION krow_coverage_apply() RETURNS void
     LANGUAGE plpgsql
     AS $$
 DECLARE
@@ -277,9 +283,8 @@ DECLARE
 	dos	integer[];
 	more	uuid[];
 BEGIN
-	DELETE FROM coverage_flush WHERE xid = NEW.xid;
 	IF pending IS NULL OR pending = '' THEN
-		RETURN NULL;
+		RETURN;
 	END IF;
 	PERFORM set_config('krow.coverage_pending', '', true);
 	WITH e AS (SELECT x FROM unnest(string_to_array(pending, ';')) x
@@ -298,6 +303,17 @@ BEGIN
 		WHERE left(e.x, 1) = 's')
 	INTO p, df, da, dos, more;
 	PERFORM krow_coverage_count_add(p, df, da, dos, more);
+END
+$$;
+
+-- At the commit (and before, if the transaction sets its constraints
+-- immediate): what the transaction noted.
+CREATE FUNCTION krow_coverage_flush() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+	DELETE FROM coverage_flush WHERE xid = NEW.xid;
+	PERFORM krow_coverage_apply();
 	RETURN NULL;
 END
 $$;
@@ -713,7 +729,7 @@ ALTER FUNCTION krow_coverage_shift(uuid)
     SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION krow_coverage_count_add(uuid[], integer[], integer[],
     integer[], uuid[]) SET plan_cache_mode = force_generic_plan;
-ALTER FUNCTION krow_coverage_flush()
+ALTER FUNCTION krow_coverage_apply()
     SET plan_cache_mode = force_generic_plan;
 ALTER FUNCTION krow_coverage_assignment_rows()
     SET plan_cache_mode = force_generic_plan;

@@ -84,7 +84,8 @@ CREATE FUNCTION krow_coverage_moved(p shift_positions, nhub uuid,
 
 -- Roll shift sid up: its positions' contributions to the role rows, its
 -- totals, its contribution to the day rows.  The positions' own counts
--- are kept by krow_coverage_count_add().
+-- are kept by krow_coverage_count_add(), its only caller, which holds
+-- the shift's row lock.
 CREATE OR REPLACE FUNCTION krow_coverage_shift(sid uuid) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -97,11 +98,7 @@ DECLARE
 	os	integer;
 	moved	boolean;
 BEGIN
-	PERFORM 1 FROM shifts x WHERE x.id = sid FOR NO KEY UPDATE;
-	IF NOT FOUND THEN
-		RETURN;
-	END IF;
-	-- (a statement of its own: after the lock, a fresh snapshot)
+	-- (a statement after the caller's lock: a fresh snapshot)
 	SELECT x.tenant_id, x.business_id, x.hub_id, x.starts_at, x.needed,
 	    x.filled, x.on_site, x.cov_hub, x.cov_day,
 	    CASE WHEN x.status <> 'cancelled' AND o.status NOT IN ('draft',
@@ -109,6 +106,9 @@ BEGIN
 		END AS day
 	INTO s FROM shifts x JOIN orders o ON o.id = x.order_id
 	JOIN hubs h ON h.id = x.hub_id WHERE x.id = sid;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
 	nday := s.day;
 	nhub := CASE WHEN nday IS NOT NULL THEN s.hub_id END;
 
@@ -258,6 +258,9 @@ BEGIN
 	    UNION SELECT m.id FROM unnest(more) m(id)
 	    ORDER BY 1 LOOP
 		PERFORM 1 FROM shifts x WHERE x.id = sid FOR NO KEY UPDATE;
+		IF NOT FOUND THEN	-- deleted since
+			CONTINUE;
+		END IF;
 		IF p IS NOT NULL THEN
 			UPDATE shift_positions sp SET
 			    filled_count = sp.filled_count + u.f,
@@ -293,12 +296,12 @@ BEGIN
 	    sum(split_part(e.x, ',', 2)::integer)::integer AS f,
 	    sum(split_part(e.x, ',', 3)::integer)::integer AS a,
 	    sum(split_part(e.x, ',', 4)::integer)::integer AS o
-	    FROM e WHERE left(e.x, 1) = 'p' GROUP BY 1)
-	SELECT (SELECT array_agg(d.id) FROM d
-		WHERE (d.f, d.a, d.o) <> (0, 0, 0)),
-	    (SELECT array_agg(d.f) FROM d WHERE (d.f, d.a, d.o) <> (0, 0, 0)),
-	    (SELECT array_agg(d.a) FROM d WHERE (d.f, d.a, d.o) <> (0, 0, 0)),
-	    (SELECT array_agg(d.o) FROM d WHERE (d.f, d.a, d.o) <> (0, 0, 0)),
+	    FROM e WHERE left(e.x, 1) = 'p' GROUP BY 1),
+	nz AS (SELECT * FROM d WHERE (d.f, d.a, d.o) <> (0, 0, 0))
+	SELECT (SELECT array_agg(nz.id) FROM nz),
+	    (SELECT array_agg(nz.f) FROM nz),
+	    (SELECT array_agg(nz.a) FROM nz),
+	    (SELECT array_agg(nz.o) FROM nz),
 	    (SELECT array_agg(DISTINCT substr(e.x, 2)::uuid) FROM e
 		WHERE left(e.x, 1) = 's')
 	INTO p, df, da, dos, more;

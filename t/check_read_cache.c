@@ -15,7 +15,8 @@
  *     every answer shows it, the first one a miss;
  *   - a write to another business leaves the owner's entries valid, but
  *     makes the worker's dashboard (which shows every business's open
- *     shifts) stale;
+ *     shifts) stale, and so does another worker's assignment that stops
+ *     or starts filling a position;
  *   - raising the marks' floor makes older entries stale;
  *   - the purge moves the floor and deletes the marks below it;
  *   - krow_read_marks_uncovered() names a table no trigger marks;
@@ -43,6 +44,8 @@
 #define HUB_NY		ID("000000000501")
 #define HUB_LDN		ID("000000000511")	/* Other Catering's */
 #define SAM		ID("000000000301")	/* demo-staff */
+/* A confirmed assignment of another demo worker, demo business 1. */
+#define OTHER_ASSIGNMENT	ID("000000806121")
 #define VENDOR		ID("000000000201")	/* Demo Staffing */
 #define NY_NAME		"Downtown Grand Hotel"
 #define LDN_NAME	"Other Kitchen"
@@ -87,6 +90,8 @@ static const char fixture_restore[] =
     " AND name <> '" NY_NAME "';"
     " UPDATE hubs SET name = '" LDN_NAME "' WHERE id = '" HUB_LDN "'"
     " AND name <> '" LDN_NAME "';"
+    " UPDATE assignments SET status = 'confirmed'"
+    " WHERE id = '" OTHER_ASSIGNMENT "' AND status <> 'confirmed';"
     " SELECT 1";
 
 /*
@@ -254,8 +259,8 @@ END_TEST
 
 /*
  * The worker's dashboard shows open shifts of every business: a write to
- * another business's orders makes it stale; one to another worker's
- * profile does not.
+ * another business's orders makes it stale, and so does a change of a
+ * position's filled count; a write to another worker's profile does not.
  */
 START_TEST(test_market)
 {
@@ -268,6 +273,24 @@ START_TEST(test_market)
 	    ID("000000000102"));
 	ck_assert_msg(!get("/query/staff/dashboard", tok_sam, &b),
 	    "a hit after a write to the market");
+	mem_free(b);
+	/*
+	 * Another worker's assignment that stops filling a position, and
+	 * fills it again: the assignment marks only its business and that
+	 * worker, and the roll-up's writes mark nothing (0025), so only the
+	 * count the position keeps marks the market.
+	 */
+	mem_free(warm("/query/staff/dashboard", tok_sam));
+	api_sqlf("UPDATE assignments SET status = 'applied' WHERE id = '%s'",
+	    OTHER_ASSIGNMENT);
+	ck_assert_msg(!get("/query/staff/dashboard", tok_sam, &b),
+	    "a hit after a position's filled count went down");
+	mem_free(b);
+	mem_free(warm("/query/staff/dashboard", tok_sam));
+	api_sqlf("UPDATE assignments SET status = 'confirmed' WHERE id = '%s'",
+	    OTHER_ASSIGNMENT);
+	ck_assert_msg(!get("/query/staff/dashboard", tok_sam, &b),
+	    "a hit after a position's filled count went up");
 	mem_free(b);
 	doc = warm("/query/staff/dashboard", tok_sam);
 	api_sqlf("UPDATE staff SET updated_at = updated_at WHERE id ="

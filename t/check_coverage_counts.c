@@ -54,6 +54,7 @@
 #define FC_LIKE		"'00000000-0000-4000-8000-fc%'"
 #define TITLE		"Coverage counts"
 #define ZONE		"America/New_York"
+#define MANY		3000	/* shifts of the hub's bulk write */
 
 static char	*tok_owner, *tok_w1, *tok_w2;
 
@@ -358,6 +359,41 @@ START_TEST(test_writes)
 	    " hub_id = '%s' AND shifts <> 0 AND day = (SELECT (starts_at AT"
 	    " TIME ZONE 'Pacific/Auckland')::date FROM shifts WHERE order_id"
 	    " = '%s')", hub, hoid), 1);
+
+	/*
+	 * Thousands of shifts at the hub, as an import writes them (one
+	 * transaction): they are rolled up together at its commit; then the
+	 * hub's time zone moves the day of many of them at once (0025: a
+	 * statement for all of them, not five each).
+	 */
+	api_sqlf("BEGIN;"
+	    " INSERT INTO shifts (tenant_id, business_id, order_id, hub_id,"
+	    " starts_at, ends_at) SELECT '" TENANT "', '" BIZ "', '%s', '%s',"
+	    " date_trunc('hour', now()) + g * interval '7 hours',"
+	    " date_trunc('hour', now()) + g * interval '7 hours'"
+	    " + interval '3 hours' FROM generate_series(1, %d) g;"
+	    " INSERT INTO shift_positions (tenant_id, business_id, shift_id,"
+	    " vendor_id, vendor_role_id, headcount, bill_rate_cents,"
+	    " pay_rate_cents) SELECT s.tenant_id, s.business_id, s.id, '"
+	    VENDOR "', CASE WHEN g = 0 THEN '" ROLE_BAR "' ELSE '" ROLE_SERVER
+	    "' END::uuid, 1 + g, 3500, 2200 FROM shifts s, generate_series(0, 1)"
+	    " g WHERE s.order_id = '%s' AND NOT EXISTS (SELECT 1 FROM"
+	    " shift_positions p WHERE p.shift_id = s.id);"
+	    " COMMIT", hoid, hub, MANY, hoid);
+	same("many shifts written in one transaction");
+	ck_assert_int_eq(api_sqlf_num("SELECT sum(shifts) FROM coverage_days"
+	    " WHERE hub_id = '%s'", hub), MANY + 1);
+	ck_assert_int_eq(api_sqlf_num("SELECT sum(needed) FROM"
+	    " coverage_day_roles WHERE hub_id = '%s' AND vendor_role_id = '"
+	    ROLE_SERVER "'", hub), 2 * MANY);
+	path = api_fmt("/commands/client/hubs/%s", hub);
+	mem_free(send("PATCH", path, tok_owner,
+	    "{\"timeZone\":\"Asia/Kolkata\"}", 200, NULL));
+	mem_free(path);
+	same("hub time zone, many shifts");
+	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM shifts WHERE"
+	    " hub_id = '%s' AND cov_day <> (starts_at AT TIME ZONE"
+	    " 'Asia/Kolkata')::date", hub), 0);
 
 	/* Cancel the order: nothing of it is live any more. */
 	path = api_fmt("/commands/client/orders/%s/cancel", oid);

@@ -188,6 +188,10 @@ BEGIN
 END
 $$;
 
+-- Gone with it: krow_coverage_shift() and krow_coverage_assignments(),
+-- the row trigger function of assignments before 0023, which no
+-- trigger has called since and which called krow_coverage_shift().
+DROP FUNCTION krow_coverage_assignments();
 DROP FUNCTION krow_coverage_shift(uuid);
 
 

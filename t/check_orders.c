@@ -674,6 +674,66 @@ START_TEST(test_create_parallel)
 }
 END_TEST
 
+/*
+ * NPARALLEL clients each create NSERIAL orders of two shifts, on two
+ * days, at one hub: the roll-up at each commit writes the day rows of
+ * both days (and their role rows).  Done one shift at a time in shift
+ * id order (random), two such commits could take the two day rows in
+ * opposite orders and deadlock (40P01, a 500); all the noted shifts
+ * are rolled up in one statement that writes each table's rows in key
+ * order (0025), so every create is 201 and the roll-ups add up.
+ */
+#define NSERIAL		6
+START_TEST(test_create_parallel_days)
+{
+	char		*p, *s1, *s2, *both, *title, *body, *q;
+	pid_t		 pids[NPARALLEL];
+	struct http_res	 res;
+	int		 i, j, st, ok = 1;
+
+	title = api_fmt("Two days %ld-%ld", (long)getpid(), (long)time(NULL));
+	p = mem_strdup("[{\"roleId\":\"" ROLE_BAR "\",\"headcount\":2},"
+	    "{\"roleId\":\"" ROLE_SERVER "\",\"headcount\":1}]");
+	s1 = shift(43, 4, p);
+	s2 = shift(44, 4, p);
+	both = api_fmt("%s,%s", s1, s2);
+	body = order(HUB_NY, VENDOR, CC_EVT, title, both);
+	fflush(NULL);
+	for (i = 0; i < NPARALLEL; i++) {
+		ck_assert((pids[i] = fork()) != -1);
+		if (pids[i] == 0) {
+			for (j = 0; j < NSERIAL; j++) {
+				api_cmd("POST", "/commands/client/orders",
+				    tok_owner, api_key("days"), body, &res);
+				if (res.status != 201) {
+					fprintf(stderr, "create: %ld %s\n",
+					    res.status, res.body);
+					_exit(1);
+				}
+				http_res_free(&res);
+			}
+			_exit(0);
+		}
+	}
+	for (i = 0; i < NPARALLEL; i++) {
+		ck_assert(waitpid(pids[i], &st, 0) == pids[i]);
+		ok = ok && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	}
+	ck_assert_msg(ok, "a parallel two-day create was not 201");
+	q = api_fmt("SELECT count(*) FROM orders WHERE title = '%s'", title);
+	ck_assert_int_eq(api_sql_num(q), NPARALLEL * NSERIAL);
+	mem_free(q);
+	ck_assert_int_eq(api_sql_num("SELECT count(*) FROM"
+	    " krow_coverage_diff('" BIZ "')"), 0);
+	mem_free(body);
+	mem_free(both);
+	mem_free(s2);
+	mem_free(s1);
+	mem_free(p);
+	mem_free(title);
+}
+END_TEST
+
 START_TEST(test_update)
 {
 	struct http_res		 res, v;
@@ -1256,6 +1316,7 @@ orders_suite(void)
 	tcase_add_test(tc, test_create_refused);
 	tcase_add_test(tc, test_create_replay);
 	tcase_add_test(tc, test_create_parallel);
+	tcase_add_test(tc, test_create_parallel_days);
 	tc = tcase(s, "update");
 	tcase_add_test(tc, test_update);
 	tcase_add_test(tc, test_update_refused);

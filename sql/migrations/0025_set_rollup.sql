@@ -18,9 +18,11 @@
 --    krow_coverage_state() is what it reads), writing only what changed,
 --    each roll-up table's rows in key order.  So writers of one
 --    hub and day lock those rows in the same order even when a
---    transaction rolls up several shifts (one at a time, an order of
---    two shifts on two days could lock the two day rows in the order
---    opposite to another's).  A command's one shift costs one statement
+--    transaction rolls up several shifts: one at a time (in shift id
+--    order, which is random), two orders of two shifts on the same two
+--    days could lock the two day rows in opposite orders, and did
+--    deadlock (t/check_orders: 8 clients creating 6 such orders each
+--    got 40P01, a 500, on 5 of 48 creates; none now).  A command's one shift costs one statement
 --    instead of five.  The 39,000 shifts took 8 to 11 s.
 -- 2. Quiet writes.  The roll-up's updates of shifts (totals, cov_hub,
 --    cov_day) and positions (cov_*, shift_starts_at) fired the read-mark

@@ -157,6 +157,20 @@ send(const char *method, const char *path, const char *token,
 	return api_send(method, path, token, "cov", body, status, key);
 }
 
+/* Hub hub moved to time zone zone by its command; then same(step). */
+static void
+move_hub(const char *hub, const char *zone, const char *step)
+{
+	char	*path, *body;
+
+	path = api_fmt("/commands/client/hubs/%s", hub);
+	body = api_fmt("{\"timeZone\":\"%s\"}", zone);
+	mem_free(send("PATCH", path, tok_owner, body, 200, NULL));
+	mem_free(body);
+	mem_free(path);
+	same(step);
+}
+
 START_TEST(test_writes)
 {
 	char	*a1, *a2, *b1, *b2, *body, *oid, *path, *q, *sa, *sb;
@@ -350,11 +364,7 @@ START_TEST(test_writes)
 	    "orderId");
 	mem_free(body);
 	same("order at the new hub");
-	path = api_fmt("/commands/client/hubs/%s", hub);
-	mem_free(send("PATCH", path, tok_owner,
-	    "{\"timeZone\":\"Pacific/Auckland\"}", 200, NULL));
-	mem_free(path);
-	same("hub time zone");
+	move_hub(hub, "Pacific/Auckland", "hub time zone");
 	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM coverage_days WHERE"
 	    " hub_id = '%s' AND shifts <> 0 AND day = (SELECT (starts_at AT"
 	    " TIME ZONE 'Pacific/Auckland')::date FROM shifts WHERE order_id"
@@ -386,11 +396,7 @@ START_TEST(test_writes)
 	ck_assert_int_eq(api_sqlf_num("SELECT sum(needed) FROM"
 	    " coverage_day_roles WHERE hub_id = '%s' AND vendor_role_id = '"
 	    ROLE_SERVER "'", hub), 2 * MANY);
-	path = api_fmt("/commands/client/hubs/%s", hub);
-	mem_free(send("PATCH", path, tok_owner,
-	    "{\"timeZone\":\"Asia/Kolkata\"}", 200, NULL));
-	mem_free(path);
-	same("hub time zone, many shifts");
+	move_hub(hub, "Asia/Kolkata", "hub time zone, many shifts");
 	ck_assert_int_eq(api_sqlf_num("SELECT count(*) FROM shifts WHERE"
 	    " hub_id = '%s' AND cov_day <> (starts_at AT TIME ZONE"
 	    " 'Asia/Kolkata')::date", hub), 0);

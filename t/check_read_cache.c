@@ -257,6 +257,19 @@ START_TEST(test_staff_writes)
 }
 END_TEST
 
+/* The worker's dashboard, warm, is a miss right after the write sql. */
+static void
+dashboard_stale(const char *sql, const char *what)
+{
+	char	*b;
+
+	mem_free(warm("/query/staff/dashboard", tok_sam));
+	mem_free(api_sql(sql));
+	ck_assert_msg(!get("/query/staff/dashboard", tok_sam, &b),
+	    "a hit after %s", what);
+	mem_free(b);
+}
+
 /*
  * The worker's dashboard shows open shifts of every business: a write to
  * another business's orders makes it stale, and so does a change of a
@@ -267,31 +280,21 @@ START_TEST(test_market)
 	char	*doc, *b;
 	int	 i, hits = 0;
 
-	mem_free(warm("/query/staff/dashboard", tok_sam));
-	api_sqlf("UPDATE orders SET title = title WHERE id = (SELECT id"
-	    " FROM orders WHERE business_id = '%s' ORDER BY id LIMIT 1)",
-	    ID("000000000102"));
-	ck_assert_msg(!get("/query/staff/dashboard", tok_sam, &b),
-	    "a hit after a write to the market");
-	mem_free(b);
+	dashboard_stale("UPDATE orders SET title = title WHERE id = (SELECT id"
+	    " FROM orders WHERE business_id = '" ID("000000000102") "'"
+	    " ORDER BY id LIMIT 1)", "a write to the market");
 	/*
 	 * Another worker's assignment that stops filling a position, and
 	 * fills it again: the assignment marks only its business and that
 	 * worker, and the roll-up's writes mark nothing (0025), so only the
 	 * count the position keeps marks the market.
 	 */
-	mem_free(warm("/query/staff/dashboard", tok_sam));
-	api_sqlf("UPDATE assignments SET status = 'applied' WHERE id = '%s'",
-	    OTHER_ASSIGNMENT);
-	ck_assert_msg(!get("/query/staff/dashboard", tok_sam, &b),
-	    "a hit after a position's filled count went down");
-	mem_free(b);
-	mem_free(warm("/query/staff/dashboard", tok_sam));
-	api_sqlf("UPDATE assignments SET status = 'confirmed' WHERE id = '%s'",
-	    OTHER_ASSIGNMENT);
-	ck_assert_msg(!get("/query/staff/dashboard", tok_sam, &b),
-	    "a hit after a position's filled count went up");
-	mem_free(b);
+	dashboard_stale("UPDATE assignments SET status = 'applied'"
+	    " WHERE id = '" OTHER_ASSIGNMENT "'",
+	    "a position's filled count went down");
+	dashboard_stale("UPDATE assignments SET status = 'confirmed'"
+	    " WHERE id = '" OTHER_ASSIGNMENT "'",
+	    "a position's filled count went up");
 	doc = warm("/query/staff/dashboard", tok_sam);
 	api_sqlf("UPDATE staff SET updated_at = updated_at WHERE id ="
 	    " (SELECT id FROM staff WHERE id <> '%s' ORDER BY id LIMIT 1)",

@@ -67,8 +67,7 @@ CREATE FUNCTION krow_coverage_state(ids uuid[])
     LANGUAGE sql STABLE
     AS $$
 	SELECT k.id, k.tenant_id, k.business_id, k.starts_at, k.needed,
-	    k.filled, k.on_site, k.cov_hub, k.cov_day,
-	    CASE WHEN k.day IS NOT NULL THEN k.hub_id END, k.day,
+	    k.filled, k.on_site, k.cov_hub, k.cov_day, nk.hub, k.day,
 	    t.n, t.f, t.os, t.moved
 	FROM (SELECT x.id, x.tenant_id, x.business_id, x.hub_id,
 	    x.starts_at, x.needed, x.filled, x.on_site, x.cov_hub, x.cov_day,
@@ -77,6 +76,8 @@ CREATE FUNCTION krow_coverage_state(ids uuid[])
 		END AS day
 	    FROM shifts x JOIN orders o ON o.id = x.order_id
 	    JOIN hubs h ON h.id = x.hub_id WHERE x.id = ANY (ids)) k
+	CROSS JOIN LATERAL (SELECT CASE WHEN k.day IS NOT NULL
+	    THEN k.hub_id END AS hub) nk
 	CROSS JOIN LATERAL (SELECT
 	    coalesce(sum(sp.headcount) FILTER (WHERE sp.status <>
 		'cancelled'), 0)::integer AS n,
@@ -84,8 +85,8 @@ CREATE FUNCTION krow_coverage_state(ids uuid[])
 		sp.status <> 'cancelled'), 0)::integer AS f,
 	    coalesce(sum(sp.on_site_count) FILTER (WHERE sp.status <>
 		'cancelled'), 0)::integer AS os,
-	    coalesce(bool_or(krow_coverage_moved(sp, CASE WHEN k.day IS NOT
-		NULL THEN k.hub_id END, k.day, k.starts_at)), false) AS moved
+	    coalesce(bool_or(krow_coverage_moved(sp, nk.hub, k.day,
+		k.starts_at)), false) AS moved
 	    FROM shift_positions sp WHERE sp.shift_id = k.id) t
 $$;
 
@@ -195,7 +196,6 @@ $$;
 -- trigger has called since and which called krow_coverage_shift().
 DROP FUNCTION krow_coverage_assignments();
 DROP FUNCTION krow_coverage_shift(uuid);
-
 
 DROP TRIGGER shifts_read_marks_update ON shifts;
 CREATE TRIGGER shifts_read_marks_update AFTER UPDATE ON shifts
